@@ -1,0 +1,16 @@
+package dev.layerdiff.engine;
+
+import dev.layerdiff.compare.DiffImage;
+import dev.layerdiff.compare.DiffMetrics;
+import dev.layerdiff.compare.Histogram;
+import dev.layerdiff.compare.SideStats;
+
+/**
+ * What a backend computes for one {@link PairTask}, in a single pass over both tensors' bytes.
+ *
+ * @param image the enhanced-diff image, or null when the task did not ask for one
+ */
+public record PairResult(DiffMetrics metrics, SideStats referenceStats, SideStats candidateStats,
+                         Histogram referenceHistogram, Histogram candidateHistogram, Histogram diffHistogram,
+                         DiffImage image) {
+}
