@@ -1,0 +1,39 @@
+package dev.layerdiff.cli;
+
+import dev.layerdiff.Version;
+import dev.layerdiff.engine.Backends;
+import dev.layerdiff.engine.CpuBackend;
+import dev.layerdiff.engine.Device;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import java.io.PrintWriter;
+
+/** {@code layerdiff doctor}: what this machine offers and which backend a comparison would use, and why. */
+@Command(name = "doctor", mixinStandardHelpOptions = true,
+        description = "Print the environment: Java, SIMD, backends and why any is unavailable.")
+final class DoctorCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("layerdiff " + Version.get());
+        out.println("java:    " + System.getProperty("java.version") + " " + System.getProperty("java.vm.name")
+                + " (" + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ")");
+        out.println("cores:   " + Runtime.getRuntime().availableProcessors());
+        boolean vectorModule = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+        out.println("simd:    " + (vectorModule ? "jdk.incubator.vector present" : "off: start Java with --add-modules jdk.incubator.vector"));
+        out.println("cpu:     available (" + new CpuBackend().name() + ")");
+        Throwable cuda = Backends.cudaUnavailabilityCause();
+        out.println("cuda:    " + (cuda == null ? "available" : "unavailable: " + cuda.getMessage()));
+        Device device = Device.resolve(null);
+        out.println("device:  " + device.name().toLowerCase(java.util.Locale.ROOT) + " -> "
+                + (device == Device.CUDA && cuda != null ? "error (CUDA unavailable)" : Backends.select(device == Device.CUDA ? Device.CUDA : device).name()));
+        out.flush();
+        return 0;
+    }
+}

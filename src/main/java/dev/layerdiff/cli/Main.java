@@ -1,0 +1,73 @@
+package dev.layerdiff.cli;
+
+import dev.layerdiff.Version;
+import java.io.PrintWriter;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Formatter;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code layerdiff} command line. Exit codes: 0 ok, 1 divergence, 2 bad input or usage. */
+@Command(name = "layerdiff", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+        description = "Find where two runs of a neural network part ways: compare activation and gradient dumps layer by layer.",
+        subcommands = {CompareCommand.class, StatsCommand.class, LsCommand.class, DoctorCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    /** Exit status for bad input, usage errors and failures (never a stack trace unless --verbose). */
+    public static final int EXIT_ERROR = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (compare, stats, ls, doctor)");
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line with the given streams and returns the exit code (used by tests). */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        configureLogging();
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler(new ErrorHandler());
+        cli.setParameterExceptionHandler((ex, a) -> {
+            err.println("layerdiff: " + ex.getMessage());
+            err.println("Try 'layerdiff " + ex.getCommandLine().getCommandName().replace("layerdiff", "").trim() + " --help'.".replace("  ", " "));
+            return EXIT_ERROR;
+        });
+        return cli.execute(args);
+    }
+
+    /** One short line per log record on stderr, prefixed like every other message of the tool. */
+    private static void configureLogging() {
+        Logger root = Logger.getLogger("dev.layerdiff");
+        if (root.getUseParentHandlers()) {
+            root.setUseParentHandlers(false);
+            ConsoleHandler h = new ConsoleHandler();
+            h.setFormatter(new Formatter() {
+                @Override
+                public String format(LogRecord r) { return "layerdiff: " + formatMessage(r) + System.lineSeparator(); }
+            });
+            h.setLevel(Level.ALL);
+            root.addHandler(h);
+        }
+    }
+
+    /** Reads the version from the jar manifest. */
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"layerdiff " + Version.get(),
+                    "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
+        }
+    }
+}

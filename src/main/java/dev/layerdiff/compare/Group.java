@@ -1,0 +1,60 @@
+package dev.layerdiff.compare;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What a tensor is, decided by its name's path segments: activation gradients have a segment
+ * {@code grad}, {@code grads}, {@code gradient} or {@code gradients}; parameter gradients a segment
+ * {@code param_grad}, {@code param_grads} or {@code parameter_grads}; everything else is an activation.
+ * Gradient groups are walked from the output backward when looking for the first divergence.
+ */
+public enum Group {
+    ACTIVATIONS("activations"),
+    GRADIENTS("gradients"),
+    PARAM_GRADS("param_grads");
+
+    private static final Set<String> GRADIENT_SEGMENTS = Set.of("grad", "grads", "gradient", "gradients");
+    private static final Set<String> PARAM_GRAD_SEGMENTS = Set.of("param_grad", "param_grads", "parameter_grads");
+
+    private final String jsonName;
+
+    Group(String jsonName) { this.jsonName = jsonName; }
+
+    /** Key used in JSON reports. */
+    public String jsonName() { return jsonName; }
+
+    /** Whether the first divergence is searched from the last tensor backward, as a backward pass runs. */
+    public boolean walksBackward() { return this != ACTIVATIONS; }
+
+    /**
+     * Names the activation a gradient belongs to, so gradients can be walked in execution order even when
+     * the archive stores them elsewhere (safetensors sorts by name): the name without its gradient segment
+     * ({@code grad/layers.1.fc} -> {@code layers.1.fc}) and with it replaced by {@code activations}
+     * ({@code gradients/fc} -> {@code activations/fc}, as torch.save dumps nest them).
+     */
+    public static List<String> activationCandidates(String gradientName) {
+        String[] segments = gradientName.split("/", -1);
+        for (int i = 0; i < segments.length; i++) {
+            if (!GRADIENT_SEGMENTS.contains(segments[i])) continue;
+            List<String> rest = new ArrayList<>(Arrays.asList(segments));
+            rest.remove(i);
+            String removed = String.join("/", rest);
+            rest.add(i, "activations");
+            return List.of(removed, String.join("/", rest));
+        }
+        return List.of();
+    }
+
+    /** Classifies a tensor name; a parameter-gradient segment wins over a gradient segment. */
+    public static Group of(String name) {
+        boolean gradient = false;
+        for (String segment : name.split("/", -1)) {
+            if (PARAM_GRAD_SEGMENTS.contains(segment)) return PARAM_GRADS;
+            if (GRADIENT_SEGMENTS.contains(segment)) gradient = true;
+        }
+        return gradient ? GRADIENTS : ACTIVATIONS;
+    }
+}

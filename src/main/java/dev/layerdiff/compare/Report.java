@@ -1,0 +1,76 @@
+package dev.layerdiff.compare;
+
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The result of comparing two archives: every layer in order, and the first divergence of each group.
+ *
+ * @param reference the reference archive's path
+ * @param candidate the candidate archive's path
+ * @param backend   the backend that computed it, e.g. {@code cpu-simd}
+ * @param layers    reference layers in the reference's order, then candidate-only layers in theirs
+ */
+public record Report(String reference, String candidate, String backend, List<LayerReport> layers) {
+
+    /** Exit status when every paired layer is within tolerance and nothing is unpaired. */
+    public static final int EXIT_OK = 0;
+    /** Exit status when any layer diverged, mismatched in shape or is unpaired. */
+    public static final int EXIT_DIVERGED = 1;
+
+    public Report {
+        layers = List.copyOf(layers);
+    }
+
+    /**
+     * The first divergence of each group (null if none): activations in the reference's order,
+     * gradient groups from the output backward.
+     */
+    public Map<Group, LayerReport> firstDivergence() {
+        Map<String, Integer> activationOrder = new HashMap<>();
+        for (LayerReport l : layers) {
+            if (l.group() == Group.ACTIVATIONS && l.referenceShape() != null) activationOrder.putIfAbsent(l.name(), l.order());
+        }
+        Map<Group, LayerReport> first = new EnumMap<>(Group.class);
+        for (Group g : Group.values()) first.put(g, null);
+        for (LayerReport l : layers) {
+            if (!l.isDivergence()) continue;
+            LayerReport best = first.get(l.group());
+            if (best == null) {
+                first.put(l.group(), l);
+            } else if (l.group().walksBackward()
+                    && Long.compare(executionKey(l, activationOrder), executionKey(best, activationOrder)) > 0) {
+                first.put(l.group(), l);
+            }
+        }
+        return Collections.unmodifiableMap(first);
+    }
+
+    /**
+     * Where a layer ran in the forward pass: a gradient sits at its activation's position when the reference
+     * has that activation, else at its own; ties keep archive order.
+     */
+    private static long executionKey(LayerReport l, Map<String, Integer> activationOrder) {
+        for (String a : Group.activationCandidates(l.name())) {
+            Integer order = activationOrder.get(a);
+            if (order != null) return ((long) order << 32) | (l.order() & 0xFFFFFFFFL);
+        }
+        return ((long) l.order() << 32) | (l.order() & 0xFFFFFFFFL);
+    }
+
+    /** Number of layers with a status. */
+    public long count(Status status) {
+        return layers.stream().filter(l -> l.status() == status).count();
+    }
+
+    /** Whether every paired layer is within tolerance and no layer is unpaired. */
+    public boolean passed() {
+        return layers.stream().noneMatch(l -> l.status().isFailure());
+    }
+
+    /** {@link #EXIT_OK} or {@link #EXIT_DIVERGED}. */
+    public int exitCode() { return passed() ? EXIT_OK : EXIT_DIVERGED; }
+}

@@ -1,0 +1,42 @@
+package dev.layerdiff.compare;
+
+import java.util.regex.Pattern;
+
+/**
+ * A per-layer tolerance, {@code GLOB=RTOL,ATOL}: layers whose name matches the glob ({@code *} any run
+ * of characters, {@code ?} one character, everything else literal; matched against the whole name)
+ * use this tolerance.
+ */
+public record ToleranceRule(String glob, Tolerance tolerance) {
+
+    /** Parses {@code GLOB=RTOL,ATOL}; throws IllegalArgumentException with a user-facing message. */
+    public static ToleranceRule parse(String spec) {
+        int eq = spec.lastIndexOf('=');
+        if (eq <= 0) throw new IllegalArgumentException("--tol '" + spec + "': expected GLOB=RTOL,ATOL");
+        String[] parts = spec.substring(eq + 1).split(",", -1);
+        if (parts.length != 2) throw new IllegalArgumentException("--tol '" + spec + "': expected GLOB=RTOL,ATOL");
+        try {
+            return new ToleranceRule(spec.substring(0, eq),
+                    new Tolerance(Double.parseDouble(parts[0].trim()), Double.parseDouble(parts[1].trim())));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--tol '" + spec + "': " + e.getMessage());
+        }
+    }
+
+    /** Whether this rule applies to a layer name. */
+    public boolean matches(String name) {
+        return toRegex(glob).matcher(name).matches();
+    }
+
+    private static Pattern toRegex(String glob) {
+        StringBuilder re = new StringBuilder();
+        for (char ch : glob.toCharArray()) {
+            switch (ch) {
+                case '*' -> re.append(".*");
+                case '?' -> re.append('.');
+                default -> re.append(Pattern.quote(String.valueOf(ch)));
+            }
+        }
+        return Pattern.compile(re.toString(), Pattern.DOTALL);
+    }
+}

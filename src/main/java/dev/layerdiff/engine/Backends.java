@@ -1,0 +1,75 @@
+package dev.layerdiff.engine;
+
+import java.lang.reflect.InvocationTargetException;
+import java.util.logging.Logger;
+
+/**
+ * Chooses the backend. Each refusal is a guard clause that keeps its reason: {@link #cudaUnavailabilityCause()}
+ * says why CUDA was not chosen. The CUDA backend is loaded by reflection so that the core never links
+ * to native code.
+ */
+public final class Backends {
+    private static final Logger LOG = Logger.getLogger(Backends.class.getName());
+    static final String CUDA_PROVIDER = "dev.layerdiff.cuda.CudaBackendProvider";
+
+    private static volatile Throwable cudaCause;
+    private static volatile boolean loggedFallback;
+
+    private Backends() {}
+
+    /**
+     * Returns the backend for a device: CPU, CUDA (throwing {@link BackendUnavailableException} with the
+     * reason if it cannot run), or for AUTO the CUDA backend when its probe succeeds, else the CPU (logging
+     * why, once).
+     */
+    public static CompareBackend select(Device device) {
+        return switch (device) {
+            case CPU -> new CpuBackend();
+            case CUDA -> {
+                CompareBackend cuda = tryCuda();
+                if (cuda == null) {
+                    throw new BackendUnavailableException("CUDA backend unavailable: " + describe(cudaCause), cudaCause);
+                }
+                yield cuda;
+            }
+            case AUTO -> {
+                CompareBackend cuda = tryCuda();
+                if (cuda != null) yield cuda;
+                if (!loggedFallback) {
+                    loggedFallback = true;
+                    LOG.info(() -> "using the CPU backend: " + describe(cudaCause));
+                }
+                yield new CpuBackend();
+            }
+        };
+    }
+
+    /** Why the CUDA backend is unavailable, or null if it is available (probes it if needed). */
+    public static Throwable cudaUnavailabilityCause() {
+        return tryCuda() == null ? cudaCause : null;
+    }
+
+    private static CompareBackend tryCuda() {
+        Class<?> provider;
+        try {
+            provider = Class.forName(CUDA_PROVIDER);
+        } catch (ClassNotFoundException e) {
+            cudaCause = new UnsupportedOperationException("this build of layerdiff has no CUDA backend");
+            return null;
+        }
+        try {
+            Object backend = provider.getMethod("create").invoke(null);
+            return (CompareBackend) backend;
+        } catch (InvocationTargetException e) {
+            cudaCause = e.getCause();
+            return null;
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            // The class is in the jar but does not fit: a packaging bug, not an environment problem.
+            throw new IllegalStateException("broken CUDA provider " + CUDA_PROVIDER + ": " + e, e);
+        }
+    }
+
+    private static String describe(Throwable t) {
+        return t == null ? "unknown reason" : (t.getMessage() != null ? t.getMessage() : t.toString());
+    }
+}

@@ -1,0 +1,231 @@
+package dev.layerdiff.report;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.layerdiff.Version;
+import dev.layerdiff.archive.DType;
+import dev.layerdiff.archive.TensorEntry;
+import dev.layerdiff.compare.DiffMetrics;
+import dev.layerdiff.compare.Group;
+import dev.layerdiff.compare.Histogram;
+import dev.layerdiff.compare.LayerReport;
+import dev.layerdiff.compare.Report;
+import dev.layerdiff.compare.SideStats;
+import dev.layerdiff.compare.Status;
+import dev.layerdiff.engine.TensorSummary;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes reports as JSON with snake_case keys (the schema is in README.md). Non-finite numbers
+ * (an infinite SQNR of identical tensors, statistics of a tensor with no finite value) are written as
+ * null, because JSON has no representation for them.
+ */
+public final class JsonReport {
+    private static final JsonFactory FACTORY = new JsonFactory();
+
+    private JsonReport() {}
+
+    /** Writes a comparison report to {@code file} atomically. */
+    public static void write(Report report, Path file) throws IOException {
+        AtomicFiles.write(file, out -> write(report, out));
+    }
+
+    /** Writes a comparison report to a stream. */
+    public static void write(Report report, OutputStream out) throws IOException {
+        try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+            g.useDefaultPrettyPrinter();
+            g.writeStartObject();
+            g.writeStringField("layerdiff_version", Version.get());
+            g.writeStringField("reference", report.reference());
+            g.writeStringField("candidate", report.candidate());
+            g.writeStringField("backend", report.backend());
+            g.writeStringField("verdict", report.passed() ? "ok" : "diverged");
+            g.writeNumberField("exit_code", report.exitCode());
+            g.writeObjectFieldStart("summary");
+            g.writeNumberField("layers", report.layers().size());
+            for (Status s : Status.values()) g.writeNumberField(s.jsonName(), report.count(s));
+            g.writeEndObject();
+            g.writeObjectFieldStart("first_divergence");
+            for (Map.Entry<Group, LayerReport> e : report.firstDivergence().entrySet()) {
+                g.writeStringField(e.getKey().jsonName(), e.getValue() == null ? null : e.getValue().name());
+            }
+            g.writeEndObject();
+            g.writeArrayFieldStart("layers");
+            for (LayerReport l : report.layers()) writeLayer(g, l);
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+    }
+
+    /** Writes the {@code stats} command's report to {@code file} atomically. */
+    public static void writeStats(String archive, String backend, List<TensorEntry> tensors,
+                                  List<TensorSummary> summaries, Path file) throws IOException {
+        AtomicFiles.write(file, out -> writeStats(archive, backend, tensors, summaries, out));
+    }
+
+    /** Writes the {@code stats} command's report to a stream. */
+    public static void writeStats(String archive, String backend, List<TensorEntry> tensors,
+                                  List<TensorSummary> summaries, OutputStream out) throws IOException {
+        try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+            g.useDefaultPrettyPrinter();
+            g.writeStartObject();
+            g.writeStringField("layerdiff_version", Version.get());
+            g.writeStringField("archive", archive);
+            g.writeStringField("backend", backend);
+            g.writeArrayFieldStart("tensors");
+            for (int i = 0; i < tensors.size(); i++) {
+                TensorEntry t = tensors.get(i);
+                SideStats s = summaries.get(i).stats();
+                g.writeStartObject();
+                g.writeStringField("name", t.name());
+                g.writeStringField("group", Group.of(t.name()).jsonName());
+                g.writeNumberField("order", t.order());
+                g.writeStringField("dtype", t.dtype().displayName());
+                writeShape(g, "shape", t.shape());
+                g.writeNumberField("numel", t.numel());
+                g.writeNumberField("nan", s.nan());
+                g.writeNumberField("inf", s.inf());
+                writeStats(g, "stats", s);
+                g.writeFieldName("histogram");
+                writeHistogram(g, summaries.get(i).histogram());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+    }
+
+    private static void writeLayer(JsonGenerator g, LayerReport l) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("name", l.name());
+        if (l.candidateName() != null && !l.candidateName().equals(l.name())) {
+            g.writeStringField("candidate_name", l.candidateName());
+        }
+        g.writeStringField("group", l.group().jsonName());
+        g.writeNumberField("order", l.order());
+        g.writeStringField("status", l.status().jsonName());
+        g.writeObjectFieldStart("shape");
+        writeShape(g, "reference", l.referenceShape());
+        writeShape(g, "candidate", l.candidateShape());
+        g.writeEndObject();
+        g.writeObjectFieldStart("dtype");
+        g.writeStringField("reference", name(l.referenceDtype()));
+        g.writeStringField("candidate", name(l.candidateDtype()));
+        g.writeEndObject();
+        g.writeNumberField("numel", l.numel());
+        DiffMetrics m = l.metrics();
+        if (m != null) {
+            number(g, "max_abs", m.maxAbs());
+            g.writeNumberField("max_abs_index", m.maxAbsIndex());
+            if (m.maxAbsIndex() >= 0) writeShape(g, "max_abs_position", unravel(m.maxAbsIndex(), l.referenceShape()));
+            number(g, "mean_abs", m.meanAbs());
+            number(g, "max_rel", m.maxRel());
+            number(g, "rmse", m.rmse());
+            number(g, "cosine", m.cosine());
+            number(g, "sqnr_db", m.sqnrDb());
+            g.writeNumberField("mismatched", m.mismatched());
+            number(g, "mismatched_fraction", l.numel() == 0 ? 0 : (double) m.mismatched() / l.numel());
+        }
+        if (l.tolerance() != null) {
+            number(g, "rtol", l.tolerance().rtol());
+            number(g, "atol", l.tolerance().atol());
+        }
+        g.writeObjectFieldStart("nan");
+        count(g, "reference", l.referenceStats(), SideStats::nan);
+        count(g, "candidate", l.candidateStats(), SideStats::nan);
+        g.writeEndObject();
+        g.writeObjectFieldStart("inf");
+        count(g, "reference", l.referenceStats(), SideStats::inf);
+        count(g, "candidate", l.candidateStats(), SideStats::inf);
+        g.writeEndObject();
+        writeStats(g, "reference_stats", l.referenceStats());
+        writeStats(g, "candidate_stats", l.candidateStats());
+        g.writeObjectFieldStart("histograms");
+        if (l.referenceHistogram() != null) { g.writeFieldName("reference"); writeHistogram(g, l.referenceHistogram()); }
+        if (l.candidateHistogram() != null) { g.writeFieldName("candidate"); writeHistogram(g, l.candidateHistogram()); }
+        if (l.diffHistogram() != null) { g.writeFieldName("abs_diff"); writeHistogram(g, l.diffHistogram()); }
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+
+    private static void writeStats(JsonGenerator g, String field, SideStats s) throws IOException {
+        if (s == null) {
+            g.writeNullField(field);
+            return;
+        }
+        g.writeObjectFieldStart(field);
+        number(g, "min", s.min());
+        number(g, "max", s.max());
+        number(g, "mean", s.mean());
+        number(g, "std", s.std());
+        number(g, "zero_fraction", s.zeroFraction());
+        g.writeEndObject();
+    }
+
+    /**
+     * Bins from the lowest to the highest non-empty exponent: {@code negative[i]} and {@code positive[i]}
+     * count values with magnitude in [2^(min_exponent+i), 2^(min_exponent+i+1)).
+     */
+    private static void writeHistogram(JsonGenerator g, Histogram h) throws IOException {
+        int lo = Histogram.BINS;
+        int hi = -1;
+        for (int i = 0; i < Histogram.BINS; i++) {
+            if (h.negative(i) != 0 || h.positive(i) != 0) {
+                lo = Math.min(lo, i);
+                hi = i;
+            }
+        }
+        g.writeStartObject();
+        g.writeNumberField("min_exponent", hi < 0 ? 0 : lo + Histogram.MIN_EXPONENT);
+        g.writeArrayFieldStart("negative");
+        for (int i = lo; i <= hi; i++) g.writeNumber(h.negative(i));
+        g.writeEndArray();
+        g.writeArrayFieldStart("positive");
+        for (int i = lo; i <= hi; i++) g.writeNumber(h.positive(i));
+        g.writeEndArray();
+        g.writeNumberField("zero", h.zero());
+        g.writeNumberField("nan", h.nan());
+        g.writeNumberField("pos_inf", h.posInf());
+        g.writeNumberField("neg_inf", h.negInf());
+        g.writeEndObject();
+    }
+
+    private static void writeShape(JsonGenerator g, String field, long[] shape) throws IOException {
+        if (shape == null) {
+            g.writeNullField(field);
+            return;
+        }
+        g.writeArrayFieldStart(field);
+        for (long d : shape) g.writeNumber(d);
+        g.writeEndArray();
+    }
+
+    /** Multi-dimensional position of a flat C-order index. */
+    static long[] unravel(long index, long[] shape) {
+        long[] pos = new long[shape.length];
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if (shape[i] == 0) return pos;
+            pos[i] = index % shape[i];
+            index /= shape[i];
+        }
+        return pos;
+    }
+
+    private static void number(JsonGenerator g, String field, double v) throws IOException {
+        if (Double.isFinite(v)) g.writeNumberField(field, v);
+        else g.writeNullField(field);
+    }
+
+    private static void count(JsonGenerator g, String field, SideStats s, java.util.function.ToLongFunction<SideStats> f)
+            throws IOException {
+        if (s == null) g.writeNullField(field);
+        else g.writeNumberField(field, f.applyAsLong(s));
+    }
+
+    private static String name(DType d) { return d == null ? null : d.displayName(); }
+}
