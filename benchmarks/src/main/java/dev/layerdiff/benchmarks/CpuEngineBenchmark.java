@@ -1,0 +1,77 @@
+package dev.layerdiff.benchmarks;
+
+import dev.layerdiff.archive.Archive;
+import dev.layerdiff.archive.Archives;
+import dev.layerdiff.compare.CompareOptions;
+import dev.layerdiff.compare.LayerDiff;
+import dev.layerdiff.compare.Report;
+import dev.layerdiff.engine.CpuBackend;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The CPU engine over two open safetensors archives (mapped, in the page cache), per dtype. The SIMD and
+ * scalar variants differ only in the fork's {@code -Dlayerdiff.simd}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2)
+@Measurement(iterations = 5)
+public class CpuEngineBenchmark {
+    @Param({"F32", "F16", "BF16"})
+    public String dtype;
+
+    @Param({"false"})
+    public boolean images;
+
+    private Archive reference;
+    private Archive candidate;
+    private LayerDiff diff;
+    private CompareOptions options;
+
+    @Setup
+    public void setup() throws IOException {
+        BenchData.Dtype d = BenchData.Dtype.valueOf(dtype);
+        reference = Archives.open(BenchData.archive("safetensors", d, false));
+        candidate = Archives.open(BenchData.archive("safetensors", d, true));
+        diff = new LayerDiff(new CpuBackend());
+        options = CompareOptions.builder().images(images).build();
+    }
+
+    @TearDown
+    public void close() throws IOException {
+        reference.close();
+        candidate.close();
+    }
+
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx1g"})
+    public Report simd() throws IOException {
+        return check(diff.compare(reference, candidate, options));
+    }
+
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx1g", "-Dlayerdiff.simd=false"})
+    public Report scalar() throws IOException {
+        return check(diff.compare(reference, candidate, options));
+    }
+
+    /** Every run must find the planted layer, or the timing means nothing. */
+    static Report check(Report r) {
+        if (r.passed()) throw new IllegalStateException("the planted divergence was not found");
+        return r;
+    }
+}
