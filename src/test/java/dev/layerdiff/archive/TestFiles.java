@@ -1,6 +1,5 @@
 package dev.layerdiff.archive;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
