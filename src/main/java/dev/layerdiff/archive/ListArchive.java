@@ -1,0 +1,64 @@
+package dev.layerdiff.archive;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** An {@link Archive} whose entries were read up front and whose data lives in the resources it closes. */
+public final class ListArchive implements Archive {
+    private final Path path;
+    private final String format;
+    private final List<TensorEntry> tensors;
+    private final Map<String, String> metadata;
+    private final List<Closeable> resources;
+    private boolean closed;
+
+    /** Takes ownership of {@code resources}: they are closed, last first, when the archive is closed. */
+    public ListArchive(Path path, String format, List<TensorEntry> tensors, Map<String, String> metadata,
+            List<? extends Closeable> resources) {
+        this.path = path;
+        this.format = format;
+        this.tensors = List.copyOf(tensors);
+        this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+        this.resources = new ArrayList<>(resources);
+    }
+
+    @Override
+    public Path path() { return path; }
+
+    @Override
+    public String format() { return format; }
+
+    @Override
+    public List<TensorEntry> tensors() { return tensors; }
+
+    @Override
+    public Map<String, String> metadata() { return metadata; }
+
+    @Override
+    public synchronized void close() throws IOException {
+        if (closed) return;
+        closed = true;
+        closeAll(resources, null);
+    }
+
+    /** Closes every resource, last first, even if some fail; rethrows the first failure. */
+    public static void closeAll(List<? extends Closeable> resources, Throwable pending) throws IOException {
+        IOException first = null;
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (IOException | RuntimeException e) {
+                if (pending != null) pending.addSuppressed(e);
+                else if (first == null) first = e instanceof IOException io ? io : new IOException(e);
+                else first.addSuppressed(e);
+            }
+        }
+        if (first != null) throw first;
+    }
+}

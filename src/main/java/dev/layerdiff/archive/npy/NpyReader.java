@@ -1,0 +1,65 @@
+package dev.layerdiff.archive.npy;
+
+import dev.layerdiff.archive.Archive;
+import dev.layerdiff.archive.ListArchive;
+import dev.layerdiff.archive.TensorData;
+import dev.layerdiff.archive.TensorEntry;
+import dev.layerdiff.archive.io.MappedFile;
+import dev.layerdiff.archive.io.MappedTensorData;
+import dev.layerdiff.archive.io.StridedTensorData;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** Reads a single .npy file, or a .npy stream stored uncompressed inside a larger file. */
+public final class NpyReader {
+    private NpyReader() {}
+
+    /** Opens a .npy file as a one-tensor archive named after the file's stem. */
+    public static Archive open(Path path) throws IOException {
+        MappedFile file = MappedFile.open(path);
+        try {
+            String name = stem(path.getFileName().toString());
+            TensorEntry e = entry(name, 0, file, 0, file.size());
+            return new ListArchive(path, "npy", List.of(e), Map.of(), List.of(file));
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
+        }
+    }
+
+    /** Reads the .npy stream in {@code [start, start + length)} of {@code file} as one tensor, in place. */
+    public static TensorEntry entry(String name, int order, MappedFile file, long start, long length) throws IOException {
+        file.checkRange(start, length, ".npy data");
+        NpyHeader h = NpyHeader.read((off, len) -> file.bytes(start + off, len), length, file.name());
+        return new TensorEntry(name, order, h.type().dtype(), h.logicalShape(), h.type().order(), data(h, file, start));
+    }
+
+    private static TensorData data(NpyHeader h, MappedFile file, long start) {
+        var contiguous = new MappedTensorData(file, start + h.dataOffset(), h.byteSize(), h.type().order());
+        if (!h.fortran() || h.shape().length < 2) return contiguous;
+        return new StridedTensorData(contiguous, 0, h.logicalShape(), fortranStrides(h), h.type().dtype().byteSize(),
+                h.type().order());
+    }
+
+    /** Element strides of the logical shape for data stored column-major; complex pairs stay adjacent. */
+    static long[] fortranStrides(NpyHeader h) {
+        long[] shape = h.shape();
+        int pair = h.type().complex() ? 2 : 1;
+        long[] strides = new long[shape.length + (pair == 2 ? 1 : 0)];
+        long s = pair;
+        for (int i = 0; i < shape.length; i++) {
+            strides[i] = s;
+            s *= Math.max(shape[i], 1);
+        }
+        if (pair == 2) strides[shape.length] = 1;
+        return strides;
+    }
+
+    /** File name without its last extension. */
+    public static String stem(String fileName) {
+        int dot = fileName.lastIndexOf('.');
+        return dot > 0 ? fileName.substring(0, dot) : fileName;
+    }
+}

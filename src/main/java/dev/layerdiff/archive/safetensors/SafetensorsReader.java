@@ -1,0 +1,163 @@
+package dev.layerdiff.archive.safetensors;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.layerdiff.archive.Archive;
+import dev.layerdiff.archive.ArchiveException;
+import dev.layerdiff.archive.DType;
+import dev.layerdiff.archive.ListArchive;
+import dev.layerdiff.archive.Shapes;
+import dev.layerdiff.archive.TensorEntry;
+import dev.layerdiff.archive.io.MappedFile;
+import dev.layerdiff.archive.io.MappedTensorData;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads a .safetensors file: a little-endian u64 header length, a JSON header, then the data area,
+ * which is mapped in place. The order is {@code __metadata__["order"]} when it is a JSON list of
+ * names (tensors it omits follow by data offset), else data offset.
+ */
+public final class SafetensorsReader {
+    /** The reference implementation caps headers at 100 MB; so do we. */
+    static final long MAX_HEADER = 100_000_000L;
+    private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    private SafetensorsReader() {}
+
+    private record Spec(String name, DType dtype, long[] shape, long begin, long end) {}
+
+    /** Opens {@code path}; the data stays in the file. */
+    public static Archive open(Path path) throws IOException {
+        MappedFile file = MappedFile.open(path);
+        try {
+            return read(path, file);
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
+        }
+    }
+
+    private static Archive read(Path path, MappedFile file) throws IOException {
+        String name = file.name();
+        long size = file.size();
+        if (size < 8) throw new ArchiveException(name, "truncated safetensors: " + size + " bytes, shorter than the 8-byte header length");
+        long n = ByteBuffer.wrap(file.bytes(0, 8)).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        if (n < 0 || n > size - 8) {
+            throw new ArchiveException(name, "header length " + Long.toUnsignedString(n) + " exceeds the file size " + size);
+        }
+        if (n > MAX_HEADER) throw new ArchiveException(name, "header length " + n + " exceeds the limit of " + MAX_HEADER + " bytes");
+        JsonNode root;
+        try {
+            root = JSON.readTree(file.bytes(8, (int) n));
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new ArchiveException(name, "malformed JSON header: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) throw new ArchiveException(name, "malformed header: not a JSON object");
+        long dataStart = 8 + n;
+        long dataSize = size - dataStart;
+        Map<String, String> metadata = new LinkedHashMap<>();
+        List<Spec> specs = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> f = it.next();
+            if (f.getKey().equals("__metadata__")) metadata(f.getValue(), metadata, name);
+            else specs.add(spec(f.getKey(), f.getValue(), dataSize, name));
+        }
+        List<TensorEntry> tensors = new ArrayList<>();
+        for (Spec s : order(specs, metadata.get("order"))) {
+            var data = new MappedTensorData(file, dataStart + s.begin, s.end - s.begin, ByteOrder.LITTLE_ENDIAN);
+            tensors.add(new TensorEntry(s.name, tensors.size(), s.dtype, s.shape, ByteOrder.LITTLE_ENDIAN, data));
+        }
+        return new ListArchive(path, "safetensors", tensors, metadata, List.of(file));
+    }
+
+    private static void metadata(JsonNode node, Map<String, String> out, String file) throws ArchiveException {
+        if (!node.isObject()) throw new ArchiveException(file, "__metadata__ is not a JSON object");
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> f = it.next();
+            if (!f.getValue().isTextual()) throw new ArchiveException(file, "__metadata__ value of " + f.getKey() + " is not a string");
+            out.put(f.getKey(), f.getValue().textValue());
+        }
+    }
+
+    private static Spec spec(String tensor, JsonNode node, long dataSize, String file) throws ArchiveException {
+        String what = "tensor " + tensor + ": ";
+        if (!node.isObject()) throw new ArchiveException(file, what + "entry is not a JSON object");
+        JsonNode dt = node.get("dtype");
+        if (dt == null || !dt.isTextual()) throw new ArchiveException(file, what + "dtype is missing");
+        SafetensorsDtype type = SafetensorsDtype.parse(dt.textValue(), file, what);
+        long[] stored = longs(node.get("shape"), file, what + "shape");
+        long[] offsets = longs(node.get("data_offsets"), file, what + "data_offsets");
+        if (offsets.length != 2) throw new ArchiveException(file, what + "data_offsets must hold two numbers");
+        long begin = offsets[0];
+        long end = offsets[1];
+        long[] shape = type.logicalShape(stored);
+        long bytes = Shapes.checkedByteSize(shape, type.dtype().byteSize(), file);
+        if (begin < 0 || end < begin || end > dataSize) {
+            throw new ArchiveException(file, what + "data_offsets [" + begin + ", " + end + ") exceed the data area of " + dataSize + " bytes");
+        }
+        if (end - begin != bytes) {
+            throw new ArchiveException(file, what + "data_offsets [" + begin + ", " + end + ") span " + (end - begin)
+                    + " bytes but shape " + Shapes.format(stored) + " of " + dt.textValue() + " needs " + bytes);
+        }
+        return new Spec(tensor, type.dtype(), shape, begin, end);
+    }
+
+    private static long[] longs(JsonNode node, String file, String what) throws ArchiveException {
+        if (node == null || !node.isArray()) throw new ArchiveException(file, what + " is missing or not a list");
+        if (node.size() > 64) throw new ArchiveException(file, what + " has " + node.size() + " entries, more than 64");
+        long[] out = new long[node.size()];
+        for (int i = 0; i < out.length; i++) {
+            JsonNode v = node.get(i);
+            if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+                throw new ArchiveException(file, what + " " + node + " overflows or holds a non-integer");
+            }
+            out[i] = v.longValue();
+        }
+        return out;
+    }
+
+    private static List<Spec> order(List<Spec> specs, String orderJson) {
+        List<Spec> byOffset = new ArrayList<>(specs);
+        byOffset.sort(Comparator.comparingLong((Spec s) -> s.begin).thenComparingLong(s -> s.end).thenComparing(s -> s.name));
+        List<String> listed = orderList(orderJson);
+        if (listed.isEmpty()) return byOffset;
+        Map<String, Spec> byName = new LinkedHashMap<>();
+        for (Spec s : byOffset) byName.put(s.name, s);
+        Set<Spec> result = new LinkedHashSet<>();
+        for (String n : listed) {
+            Spec s = byName.get(n);
+            if (s != null) result.add(s);
+        }
+        result.addAll(byOffset);
+        return new ArrayList<>(result);
+    }
+
+    /** The names in {@code __metadata__["order"]}, or empty if it is absent or not a list of strings. */
+    private static List<String> orderList(String json) {
+        if (json == null) return List.of();
+        try {
+            JsonNode node = JSON.readTree(json);
+            if (node == null || !node.isArray()) return List.of();
+            List<String> out = new ArrayList<>();
+            for (JsonNode v : node) {
+                if (!v.isTextual()) return List.of();
+                out.add(v.textValue());
+            }
+            return out;
+        } catch (IOException e) {
+            return List.of(); // free-form metadata that merely happens to be called "order"
+        }
+    }
+}

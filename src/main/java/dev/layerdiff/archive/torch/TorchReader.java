@@ -1,0 +1,96 @@
+package dev.layerdiff.archive.torch;
+
+import dev.layerdiff.archive.Archive;
+import dev.layerdiff.archive.ArchiveException;
+import dev.layerdiff.archive.ListArchive;
+import dev.layerdiff.archive.TensorEntry;
+import dev.layerdiff.archive.io.MappedFile;
+import dev.layerdiff.archive.zip.InflatingSource;
+import dev.layerdiff.archive.zip.ZipMember;
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a torch.save zip file (PyTorch 1.6 and later) without libtorch: data.pkl is run by the
+ * restricted {@link PickleMachine} and every tensor it describes is read from its storage member.
+ * Nested dicts, lists and tuples are flattened with {@code /}; leaves that are not tensors are skipped.
+ */
+public final class TorchReader {
+    /** A data.pkl larger than this is not a tensor dump's index. */
+    private static final long MAX_PICKLE = 256L << 20;
+
+    private TorchReader() {}
+
+    /** The member holding the pickle, e.g. {@code archive/data.pkl}; null if none (not a torch.save zip). */
+    public static ZipMember findPickle(List<ZipMember> members) {
+        ZipMember best = null;
+        for (ZipMember m : members) {
+            if (m.name().endsWith("/data.pkl") && m.name().indexOf('/') == m.name().length() - 9
+                    && (best == null || m.name().length() < best.name().length())) best = m;
+        }
+        return best;
+    }
+
+    /** Builds a "pt" archive; takes ownership of {@code file}. */
+    public static Archive open(Path path, MappedFile file, List<ZipMember> members) throws IOException {
+        try {
+            List<TensorEntry> tensors = entries(file, members, "", 0);
+            if (tensors.isEmpty()) throw new ArchiveException(file.name(), "holds no tensors");
+            return new ListArchive(path, "pt", tensors, Map.of(), List.of(file));
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The tensors of an opened torch.save zip, named {@code namePrefix/key...} ({@code namePrefix} alone
+     * for a file holding one bare tensor) and numbered from {@code firstOrder}.
+     */
+    public static List<TensorEntry> entries(MappedFile file, List<ZipMember> members, String namePrefix, int firstOrder)
+            throws IOException {
+        ZipMember pkl = findPickle(members);
+        if (pkl == null) throw new ArchiveException(file.name(), "zip has no <prefix>/data.pkl member: not a torch.save file");
+        String prefix = pkl.name().substring(0, pkl.name().length() - "data.pkl".length());
+        Map<String, ZipMember> byName = new HashMap<>();
+        for (ZipMember m : members) byName.put(m.name(), m);
+        ByteOrder order = byteOrder(file, byName.get(prefix + "byteorder"));
+        Object root = PickleMachine.load(bytes(file, pkl, MAX_PICKLE), file.name() + "!" + pkl.name());
+        List<Flattener.Leaf> leaves = Flattener.flatten(root, namePrefix.isEmpty() ? stemOf(file) : namePrefix,
+                !namePrefix.isEmpty(), file.name());
+        StorageViews views = new StorageViews(file, byName, prefix, order);
+        List<TensorEntry> out = new ArrayList<>();
+        for (Flattener.Leaf leaf : leaves) out.add(views.entry(leaf.name(), firstOrder + out.size(), leaf.tensor()));
+        return out;
+    }
+
+    private static String stemOf(MappedFile file) {
+        String n = file.path().getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot > 0 ? n.substring(0, dot) : n;
+    }
+
+    private static ByteOrder byteOrder(MappedFile file, ZipMember m) throws IOException {
+        if (m == null) return ByteOrder.LITTLE_ENDIAN; // written only since PyTorch 1.10; earlier files are little-endian
+        String s = new String(bytes(file, m, 16), StandardCharsets.US_ASCII).trim();
+        if (s.equals("little")) return ByteOrder.LITTLE_ENDIAN;
+        if (s.equals("big")) return ByteOrder.BIG_ENDIAN;
+        throw new ArchiveException(file.name(), "byteorder member says '" + s + "', expected little or big");
+    }
+
+    /** A small member's bytes, inflated if needed, refusing anything over {@code cap}. */
+    private static byte[] bytes(MappedFile file, ZipMember m, long cap) throws IOException {
+        if (m.size() > cap) throw new ArchiveException(file.name(), "member " + m.name() + " of " + m.size() + " bytes exceeds the limit of " + cap);
+        if (m.method() == ZipMember.STORED) return file.bytes(m.dataOffset(), (int) m.size());
+        if (m.method() != ZipMember.DEFLATED) throw new ArchiveException(file.name(), "member " + m.name() + " uses unsupported compression method " + m.method());
+        try (InflatingSource src = new InflatingSource(file, m)) {
+            return src.read(0, (int) m.size());
+        }
+    }
+}
