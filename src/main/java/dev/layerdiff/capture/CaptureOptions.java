@@ -1,0 +1,28 @@
+package dev.layerdiff.capture;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * What {@link Capture} runs: a TorchScript module, its input (and labels for gradients), and what to
+ * record besides every submodule's output.
+ *
+ * @param model TorchScript file ({@code torch.jit.save} of a traced or scripted module)
+ * @param input input file: {@code .pt} (a tensor, or a dict with {@code input} and {@code labels}),
+ *     {@code .npy}, {@code .npz} or {@code .safetensors} (one tensor, or one named {@code input})
+ * @param labels labels file, or null to use the {@code labels} tensor of the input file
+ * @param grads record {@code grad/<module>}: gradients of cross-entropy(output, labels) at each activation
+ * @param paramGrads record {@code param_grad/<parameter>}
+ * @param device {@code cpu} or {@code cuda} (the latter needs the {@code -Pgpu} build of libtorch)
+ */
+public record CaptureOptions(Path model, Path input, Path labels, boolean grads, boolean paramGrads, String device) {
+    /** Checks the required fields. */
+    public CaptureOptions {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(input, "input");
+        device = device == null ? "cpu" : device;
+        if (!device.equals("cpu") && !device.equals("cuda")) {
+            throw new IllegalArgumentException("--device: expected cpu or cuda, got '" + device + "'");
+        }
+    }
+}
