@@ -15,7 +15,7 @@ final class Assertions2 {
      */
     static void assertClose(String what, double expected, double actual, double scale) {
         if (Double.isNaN(expected) || Double.isInfinite(expected)) {
-            assertThat(actual).as(what).isEqualTo(expected);
+            assertExact(what, expected, actual);
             return;
         }
         double tol = CompareBackend.SUM_RELATIVE_TOLERANCE * Math.max(Math.abs(expected), scale) + 1e-300;
@@ -28,9 +28,9 @@ final class Assertions2 {
         assertThat(a.nan()).as(what + " nan").isEqualTo(e.nan());
         assertThat(a.posInf()).as(what + " +inf").isEqualTo(e.posInf());
         assertThat(a.negInf()).as(what + " -inf").isEqualTo(e.negInf());
-        assertThat(a.min()).as(what + " min").isEqualTo(e.min());
-        assertThat(a.max()).as(what + " max").isEqualTo(e.max());
-        assertThat(a.zeroFraction()).as(what + " zeroFraction").isEqualTo(e.zeroFraction());
+        assertExact(what + " min", e.min(), a.min());
+        assertExact(what + " max", e.max(), a.max());
+        assertExact(what + " zeroFraction", e.zeroFraction(), a.zeroFraction());
         double scale = Double.isNaN(e.std()) ? 0 : Math.abs(e.mean()) + e.std();
         assertClose(what + " mean", e.mean(), a.mean(), scale);
         // std comes from sumsq/n - mean^2: cancellation scales the error by (rms/std)^2.
@@ -39,10 +39,16 @@ final class Assertions2 {
         assertClose(what + " std", e.std(), a.std(), stdScale);
     }
 
+    /** Bit-exact (NaN equals NaN; -0.0 differs from 0.0). */
+    static void assertExact(String what, double expected, double actual) {
+        assertThat(Double.doubleToLongBits(actual)).as(what + ": expected " + expected + " got " + actual)
+                .isEqualTo(Double.doubleToLongBits(expected));
+    }
+
     static void assertMetrics(DiffMetrics e, DiffMetrics a) {
-        assertThat(a.maxAbs()).as("maxAbs").isEqualTo(e.maxAbs());
+        assertExact("maxAbs", e.maxAbs(), a.maxAbs());
         assertThat(a.maxAbsIndex()).as("maxAbsIndex").isEqualTo(e.maxAbsIndex());
-        assertThat(a.maxRel()).as("maxRel").isEqualTo(e.maxRel());
+        assertExact("maxRel", e.maxRel(), a.maxRel());
         assertThat(a.mismatched()).as("mismatched").isEqualTo(e.mismatched());
         assertThat(a.finitePairs()).as("finitePairs").isEqualTo(e.finitePairs());
         assertClose("meanAbs", e.meanAbs(), a.meanAbs(), 0);
