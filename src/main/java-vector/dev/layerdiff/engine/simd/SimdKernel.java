@@ -81,6 +81,12 @@ public final class SimdKernel implements CpuKernel {
             side(s.cBits, n8, s.cCodes, s.cFinite, acc.cand);
             s.rBins.countAll(s.rCodes, n8);
             s.cBins.countAll(s.cCodes, n8);
+            // A scalar widening loop: C2 in JDK 17 does not intrinsify the F2D convertShape, which costs
+            // more than everything else in the kernel.
+            for (int i = 0; i < n8; i++) {
+                s.r[i] = Float.intBitsToFloat(s.rBits[i]);
+                s.c[i] = Float.intBitsToFloat(s.cBits[i]);
+            }
             pairs(s, n8, firstIndex + off, acc);
             s.dBins.countAll(s.dCodes, n8);
             if (n8 < len) {
@@ -110,8 +116,9 @@ public final class SimdKernel implements CpuKernel {
             side(s.rBits, n8, s.rCodes, s.rFinite, acc);
             s.rBins.countAll(s.rCodes, n8);
             DoubleVector sum = DoubleVector.zero(D256), sumSq = DoubleVector.zero(D256);
+            for (int i = 0; i < n8; i++) s.r[i] = s.rFinite[i];
             for (int i = 0; i < n8; i += 4) {
-                DoubleVector v = widen(s.rFinite, i);
+                DoubleVector v = DoubleVector.fromArray(D256, s.r, i);
                 sum = sum.add(v);
                 sumSq = v.fma(v, sumSq);
             }
@@ -172,20 +179,20 @@ public final class SimdKernel implements CpuKernel {
         DoubleVector sAbs = zero, sSq = zero, sRR = zero, sCC = zero, sRC = zero;
         DoubleVector maxAbs = zero, maxRel = zero, pairs = zero, mism = zero;
         for (int i = 0; i < n8; i += 4) {
-            DoubleVector rf = widen(s.rFinite, i), cf = widen(s.cFinite, i);
+            DoubleVector r = DoubleVector.fromArray(D256, s.r, i), c = DoubleVector.fromArray(D256, s.c, i);
+            DoubleVector rf = zero.blend(r, r.abs().lt(inf)), cf = zero.blend(c, c.abs().lt(inf));
             rSum = rSum.add(rf);
             rSq = rf.fma(rf, rSq);
             cSum = cSum.add(cf);
             cSq = cf.fma(cf, cSq);
 
-            DoubleVector r = widen(s.rBits, i), c = widen(s.cBits, i);
             DoubleVector ad = c.sub(r).abs();
             // A float's double difference cannot overflow, so |d| is finite exactly when both sides are.
             VectorMask<Double> both = ad.lt(inf);
             VectorMask<Double> eq = r.eq(c);
             DoubleVector adz = zero.blend(ad, both);
             DoubleVector rp = zero.blend(r, both), cp = zero.blend(c, both);
-            pairs = pairs.add(one, both);
+            pairs = pairs.add(zero.blend(one, both)); // blend+add: masked add is slow in JDK 17 C2
             sAbs = sAbs.add(adz);
             sSq = adz.fma(adz, sSq);
             sRR = rp.fma(rp, sRR);
@@ -201,12 +208,15 @@ public final class SimdKernel implements CpuKernel {
             VectorMask<Double> nanOk = equalNan ? r.test(VectorOperators.IS_NAN).and(c.test(VectorOperators.IS_NAN))
                                                 : eq.and(eq.not());
             bad = bad.or(both.not().andNot(nanOk)).andNot(eq);
-            mism = mism.add(one, bad);
+            mism = mism.add(zero.blend(one, bad));
 
             // |d| for the histogram and image: 0 where equal (also equal infinities), else |c - r|.
             DoubleVector a = ad.blend(zero, eq);
             LongVector lb = a.reinterpretAsLongs().and(Long.MAX_VALUE);
-            LongVector code = lb.lanewise(VectorOperators.LSHR, 52).sub(959).max(0).min(127);
+            // Compare-and-blend, not min/max: AVX2 has no 64-bit min/max, and C2 falls back to Java for them.
+            LongVector code = lb.lanewise(VectorOperators.LSHR, 52).sub(959);
+            code = code.blend(0, code.compare(VectorOperators.LT, 0));
+            code = code.blend(127, code.compare(VectorOperators.GT, 127));
             code = code.blend(BinCounts.ZERO, lb.eq(0));
             code = code.blend(BinCounts.POS_INF, lb.eq(DOUBLE_INF));
             code = code.blend(BinCounts.NAN, lb.compare(VectorOperators.GT, DOUBLE_INF));
