@@ -1,0 +1,252 @@
+package dev.layerdiff.engine.simd;
+
+import dev.layerdiff.archive.DType;
+import dev.layerdiff.engine.BinCounts;
+import dev.layerdiff.engine.CpuKernel;
+import dev.layerdiff.engine.KernelScratch;
+import dev.layerdiff.engine.PairPartial;
+import dev.layerdiff.engine.ScalarKernel;
+import dev.layerdiff.engine.SidePartial;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API kernel for the hot case, little-endian float32 on both sides; every other case goes to
+ * {@link ScalarKernel}. Loaded by reflection from {@code CpuKernels}; nothing in the core links here.
+ *
+ * <p>Per block of {@link KernelScratch#BLOCK} elements: (1) bulk-copy both sides' bits to int arrays
+ * (a memcpy, and portable across JDKs, unlike {@code fromByteBuffer} which JDK 21 removed); (2) per
+ * side, in 8 int lanes: histogram codes from the float bits, min/max, and a copy with non-finite values
+ * zeroed; (3) per pair, in 4 double lanes: sums, maxima, mismatches, |d| codes and image keys;
+ * (4) scalar counting of the codes into interleaved sub-histograms.
+ *
+ * <p>Exactness: codes, counts, min, max, maxAbs and maxRel are exact (comparisons and single correctly
+ * rounded operations in the same double arithmetic as the scalar kernel), so they match bit for bit.
+ * Sums differ from the scalar kernel only in order: 4 lanes each sum at most 1/4 of a block, lanes
+ * are reduced per block and blocks added to a double; for the non-negative sums the relative error is
+ * bounded by (terms per partial sum + blocks per chunk + chunks) * 2^-53 ~ 2^11 * 2^-53, far inside
+ * {@code SUM_RELATIVE_TOLERANCE}. Sums use FMA where it saves an operation, which only lowers error.
+ */
+public final class SimdKernel implements CpuKernel {
+    private static final VectorSpecies<Integer> I256 = IntVector.SPECIES_256;
+    private static final VectorSpecies<Integer> I128 = IntVector.SPECIES_128;
+    private static final VectorSpecies<Float> F128 = FloatVector.SPECIES_128;
+    private static final VectorSpecies<Double> D256 = DoubleVector.SPECIES_256;
+    private static final int FLOAT_INF = 0x7F800000;
+    private static final long DOUBLE_INF = 0x7FF0000000000000L;
+
+    private final ScalarKernel scalar = new ScalarKernel();
+
+    /** Refuses (softly) where the hardware has no 256-bit vectors: the fallback lanes would be slower. */
+    public SimdKernel() {
+        int bits = IntVector.SPECIES_PREFERRED.vectorBitSize();
+        if (bits < 256) {
+            throw new UnsupportedOperationException("the CPU's preferred vector size is " + bits
+                    + " bits; the SIMD kernel needs 256 (AVX2)");
+        }
+    }
+
+    @Override
+    public String name() {
+        return "simd";
+    }
+
+    private static boolean hot(ByteBuffer b, DType t) {
+        return t == DType.FLOAT32 && b.order() == ByteOrder.LITTLE_ENDIAN;
+    }
+
+    @Override
+    public void compare(ByteBuffer ref, DType refType, ByteBuffer cand, DType candType, int n, long firstIndex,
+                        PairPartial acc) {
+        if (!hot(ref, refType) || !hot(cand, candType)) {
+            scalar.compare(ref, refType, cand, candType, n, firstIndex, acc);
+            return;
+        }
+        KernelScratch s = KernelScratch.get();
+        var ri = ref.asIntBuffer();
+        var ci = cand.asIntBuffer();
+        for (int off = 0; off < n; off += KernelScratch.BLOCK) {
+            int len = Math.min(KernelScratch.BLOCK, n - off);
+            ri.get(off, s.rBits, 0, len);
+            ci.get(off, s.cBits, 0, len);
+            int n8 = len & ~7;
+            side(s.rBits, n8, s.rCodes, s.rFinite, acc.ref);
+            side(s.cBits, n8, s.cCodes, s.cFinite, acc.cand);
+            s.rBins.countAll(s.rCodes, n8);
+            s.cBins.countAll(s.cCodes, n8);
+            // A scalar widening loop: C2 in JDK 17 does not intrinsify the F2D convertShape, which costs
+            // more than everything else in the kernel.
+            for (int i = 0; i < n8; i++) {
+                s.r[i] = Float.intBitsToFloat(s.rBits[i]);
+                s.c[i] = Float.intBitsToFloat(s.cBits[i]);
+            }
+            pairs(s, n8, firstIndex + off, acc);
+            s.dBins.countAll(s.dCodes, n8);
+            if (n8 < len) {
+                for (int i = n8; i < len; i++) {
+                    s.r[i] = Float.intBitsToFloat(s.rBits[i]);
+                    s.c[i] = Float.intBitsToFloat(s.cBits[i]);
+                }
+                ScalarKernel.compareBlock(s.r, s.c, n8, len, firstIndex + off, acc, s);
+            }
+            if (acc.image != null) acc.image.accept(s.keys, len, firstIndex + off);
+        }
+        s.flush(acc);
+    }
+
+    @Override
+    public void summarize(ByteBuffer values, DType type, int n, SidePartial acc) {
+        if (!hot(values, type)) {
+            scalar.summarize(values, type, n, acc);
+            return;
+        }
+        KernelScratch s = KernelScratch.get();
+        var vi = values.asIntBuffer();
+        for (int off = 0; off < n; off += KernelScratch.BLOCK) {
+            int len = Math.min(KernelScratch.BLOCK, n - off);
+            vi.get(off, s.rBits, 0, len);
+            int n8 = len & ~7;
+            side(s.rBits, n8, s.rCodes, s.rFinite, acc);
+            s.rBins.countAll(s.rCodes, n8);
+            DoubleVector sum = DoubleVector.zero(D256), sumSq = DoubleVector.zero(D256);
+            for (int i = 0; i < n8; i++) s.r[i] = s.rFinite[i];
+            for (int i = 0; i < n8; i += 4) {
+                DoubleVector v = DoubleVector.fromArray(D256, s.r, i);
+                sum = sum.add(v);
+                sumSq = v.fma(v, sumSq);
+            }
+            acc.sum += sum.reduceLanes(VectorOperators.ADD);
+            acc.sumSq += sumSq.reduceLanes(VectorOperators.ADD);
+            for (int i = n8; i < len; i++) s.r[i] = Float.intBitsToFloat(s.rBits[i]);
+            ScalarKernel.sideBlock(s.r, n8, len, acc, s.rBins);
+        }
+        s.rBins.flushInto(acc.histogram);
+    }
+
+    private static DoubleVector widen(float[] a, int i) {
+        return (DoubleVector) FloatVector.fromArray(F128, a, i).convertShape(VectorOperators.F2D, D256, 0);
+    }
+
+    private static DoubleVector widen(int[] bits, int i) {
+        return (DoubleVector) IntVector.fromArray(I128, bits, i).reinterpretAsFloats()
+                .convertShape(VectorOperators.F2D, D256, 0);
+    }
+
+    /**
+     * Histogram codes, min and max of {@code bits[0..n8)}, and a copy with non-finite values zeroed for
+     * the sums. For a float the exponent field minus 127 equals Math.getExponent of the widened double
+     * for normals; subnormal floats (field 0) land in the lowest bin either way, as -126 < -64.
+     */
+    private static void side(int[] bits, int n8, int[] codes, float[] finite, SidePartial acc) {
+        FloatVector min = FloatVector.broadcast(FloatVector.SPECIES_256, Float.POSITIVE_INFINITY);
+        FloatVector max = FloatVector.broadcast(FloatVector.SPECIES_256, Float.NEGATIVE_INFINITY);
+        for (int i = 0; i < n8; i += 8) {
+            IntVector b = IntVector.fromArray(I256, bits, i);
+            IntVector abs = b.and(0x7FFFFFFF);
+            IntVector e = abs.lanewise(VectorOperators.LSHR, 23);
+            IntVector sign = b.lanewise(VectorOperators.LSHR, 31);
+            IntVector code = e.sub(63).max(0).min(127).or(sign.lanewise(VectorOperators.LSHL, 7));
+            VectorMask<Integer> nonFinite = e.eq(255);
+            VectorMask<Integer> inf = abs.eq(FLOAT_INF);
+            code = code.blend(BinCounts.ZERO, abs.eq(0));
+            code = code.blend(sign.add(BinCounts.POS_INF), inf);
+            code = code.blend(BinCounts.NAN, nonFinite.andNot(inf));
+            code.intoArray(codes, i);
+            b.blend(0, nonFinite).reinterpretAsFloats().intoArray(finite, i);
+            min = min.min(b.blend(FLOAT_INF, nonFinite).reinterpretAsFloats());
+            max = max.max(b.blend(0xFF800000, nonFinite).reinterpretAsFloats());
+        }
+        acc.min = Math.min(acc.min, min.reduceLanes(VectorOperators.MIN));
+        acc.max = Math.max(acc.max, max.reduceLanes(VectorOperators.MAX));
+        acc.count += n8;
+    }
+
+    /** Everything per pair for elements {@code [0, n8)}; sides' sums come along from the zeroed copies. */
+    private static void pairs(KernelScratch s, int n8, long index0, PairPartial acc) {
+        final DoubleVector zero = DoubleVector.zero(D256);
+        final DoubleVector one = DoubleVector.broadcast(D256, 1);
+        final DoubleVector inf = DoubleVector.broadcast(D256, Double.POSITIVE_INFINITY);
+        final double rtol = acc.rtol, atol = acc.atol;
+        final boolean equalNan = acc.equalNan, image = acc.image != null;
+        DoubleVector rSum = zero, rSq = zero, cSum = zero, cSq = zero;
+        DoubleVector sAbs = zero, sSq = zero, sRR = zero, sCC = zero, sRC = zero;
+        DoubleVector maxAbs = zero, maxRel = zero, pairs = zero, mism = zero;
+        for (int i = 0; i < n8; i += 4) {
+            DoubleVector r = DoubleVector.fromArray(D256, s.r, i), c = DoubleVector.fromArray(D256, s.c, i);
+            DoubleVector rf = zero.blend(r, r.abs().lt(inf)), cf = zero.blend(c, c.abs().lt(inf));
+            rSum = rSum.add(rf);
+            rSq = rf.fma(rf, rSq);
+            cSum = cSum.add(cf);
+            cSq = cf.fma(cf, cSq);
+
+            DoubleVector ad = c.sub(r).abs();
+            // A float's double difference cannot overflow, so |d| is finite exactly when both sides are.
+            VectorMask<Double> both = ad.lt(inf);
+            VectorMask<Double> eq = r.eq(c);
+            DoubleVector adz = zero.blend(ad, both);
+            DoubleVector rp = zero.blend(r, both), cp = zero.blend(c, both);
+            pairs = pairs.add(zero.blend(one, both)); // blend+add: masked add is slow in JDK 17 C2
+            sAbs = sAbs.add(adz);
+            sSq = adz.fma(adz, sSq);
+            sRR = rp.fma(rp, sRR);
+            sCC = cp.fma(cp, sCC);
+            sRC = rp.fma(cp, sRC);
+            maxAbs = maxAbs.blend(adz, adz.compare(VectorOperators.GT, maxAbs));
+            DoubleVector ra = rp.abs();
+            DoubleVector rel = zero.blend(adz.div(ra), ra.compare(VectorOperators.GT, 0));
+            maxRel = maxRel.blend(rel, rel.compare(VectorOperators.GT, maxRel));
+            // Multiply then add, not FMA: the tolerance must round as in every other backend.
+            DoubleVector tol = ra.mul(rtol).add(atol);
+            VectorMask<Double> bad = both.and(ad.compare(VectorOperators.GT, tol));
+            VectorMask<Double> nanOk = equalNan ? r.test(VectorOperators.IS_NAN).and(c.test(VectorOperators.IS_NAN))
+                                                : eq.and(eq.not());
+            bad = bad.or(both.not().andNot(nanOk)).andNot(eq);
+            mism = mism.add(zero.blend(one, bad));
+
+            // |d| for the histogram and image: 0 where equal (also equal infinities), else |c - r|.
+            DoubleVector a = ad.blend(zero, eq);
+            LongVector lb = a.reinterpretAsLongs().and(Long.MAX_VALUE);
+            // Compare-and-blend, not min/max: AVX2 has no 64-bit min/max, and C2 falls back to Java for them.
+            LongVector code = lb.lanewise(VectorOperators.LSHR, 52).sub(959);
+            code = code.blend(0, code.compare(VectorOperators.LT, 0));
+            code = code.blend(127, code.compare(VectorOperators.GT, 127));
+            code = code.blend(BinCounts.ZERO, lb.eq(0));
+            code = code.blend(BinCounts.POS_INF, lb.eq(DOUBLE_INF));
+            code = code.blend(BinCounts.NAN, lb.compare(VectorOperators.GT, DOUBLE_INF));
+            code.intoArray(s.dCodes, i);
+            if (image) inf.blend(a, a.lt(inf)).intoArray(s.keys, i);
+        }
+        acc.ref.sum += rSum.reduceLanes(VectorOperators.ADD);
+        acc.ref.sumSq += rSq.reduceLanes(VectorOperators.ADD);
+        acc.cand.sum += cSum.reduceLanes(VectorOperators.ADD);
+        acc.cand.sumSq += cSq.reduceLanes(VectorOperators.ADD);
+        acc.sumAbs += sAbs.reduceLanes(VectorOperators.ADD);
+        acc.sumSq += sSq.reduceLanes(VectorOperators.ADD);
+        acc.sumRR += sRR.reduceLanes(VectorOperators.ADD);
+        acc.sumCC += sCC.reduceLanes(VectorOperators.ADD);
+        acc.sumRC += sRC.reduceLanes(VectorOperators.ADD);
+        long blockPairs = (long) pairs.reduceLanes(VectorOperators.ADD);
+        acc.finitePairs += blockPairs;
+        acc.mismatched += (long) mism.reduceLanes(VectorOperators.ADD);
+        acc.maxRel = Math.max(acc.maxRel, maxRel.reduceLanes(VectorOperators.MAX));
+        double blockMax = maxAbs.reduceLanes(VectorOperators.MAX);
+        if (blockPairs > 0 && (acc.maxAbsIndex < 0 || blockMax > acc.maxAbs)) {
+            // Rare after the first blocks: find the first finite pair reaching the block maximum.
+            for (int i = 0; i < n8; i++) {
+                double r = Float.intBitsToFloat(s.rBits[i]), c = Float.intBitsToFloat(s.cBits[i]);
+                if (Double.isFinite(r) && Double.isFinite(c) && Math.abs(c - r) == blockMax) {
+                    acc.maxAbs = blockMax;
+                    acc.maxAbsIndex = index0 + i;
+                    break;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.layerdiff.engine;
+
+import dev.layerdiff.compare.Histogram;
+import java.util.Arrays;
+
+/**
+ * A kernel's per-thread histogram scratch: int counts indexed by a bin code, in {@value #LANES}
+ * interleaved copies. Value histograms are concentrated in a few bins, so consecutive increments of
+ * one array hit the same counter and serialize on store-to-load forwarding (about 5 cycles each);
+ * rotating over independent copies lets them overlap. Counts are flushed into a {@link Histogram}
+ * after each chunk, so an int never holds more than one chunk's elements.
+ *
+ * <p>Codes: {@code 0..127} positive bins, {@code 128..255} negative bins (bin = exponent + 64,
+ * clamped), then {@link #ZERO}, {@link #NAN}, {@link #POS_INF}, {@link #NEG_INF}.
+ */
+public final class BinCounts {
+    /** Code of a zero of either sign. */
+    public static final int ZERO = 256;
+    /** Code of a NaN. */
+    public static final int NAN = 257;
+    /** Code of +Inf; -Inf is {@code POS_INF + 1}, so {@code POS_INF + signBit} picks either. */
+    public static final int POS_INF = 258;
+    /** Code of -Inf. */
+    public static final int NEG_INF = 259;
+    /** Distance between the interleaved copies (padded past the 260 codes). */
+    public static final int STRIDE = 264;
+    /** Interleaved copies. */
+    public static final int LANES = 4;
+
+    private final int[] counts = new int[STRIDE * LANES];
+
+    /** The code of a value, binned exactly as {@link Histogram#add(double)} does. */
+    public static int codeOf(double x) {
+        long bits = Double.doubleToRawLongBits(x);
+        long abs = bits & Long.MAX_VALUE;
+        int sign = (int) (bits >>> 63);
+        int e = (int) (abs >>> 52);
+        if (e == 0x7ff) return abs == 0x7ff0000000000000L ? POS_INF + sign : NAN;
+        if (abs == 0) return ZERO;
+        // Math.getExponent is e - 1023 for normals and -1023 for subnormals; bin = exponent + 64, clamped.
+        int bin = Math.min(Math.max(e - 959, 0), Histogram.BINS - 1);
+        return bin | (sign << 7);
+    }
+
+    /** Counts one code. */
+    public void add(int code) {
+        counts[code]++;
+    }
+
+    /** Counts {@code codes[0..n)}. */
+    public void countAll(int[] codes, int n) {
+        int[] h = counts;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            h[codes[i]]++;
+            h[STRIDE + codes[i + 1]]++;
+            h[2 * STRIDE + codes[i + 2]]++;
+            h[3 * STRIDE + codes[i + 3]]++;
+        }
+        for (; i < n; i++) h[codes[i]]++;
+    }
+
+    /** Counts {@code codes[0..n)} held as longs (codes computed in 64-bit lanes). */
+    public void countAll(long[] codes, int n) {
+        int[] h = counts;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            h[(int) codes[i]]++;
+            h[STRIDE + (int) codes[i + 1]]++;
+            h[2 * STRIDE + (int) codes[i + 2]]++;
+            h[3 * STRIDE + (int) codes[i + 3]]++;
+        }
+        for (; i < n; i++) h[(int) codes[i]]++;
+    }
+
+    /** Adds the counts to {@code target} and clears them. */
+    public void flushInto(Histogram target) {
+        int[] h = counts;
+        for (int b = 0; b < Histogram.BINS; b++) {
+            long pos = 0, neg = 0;
+            for (int l = 0; l < LANES; l++) {
+                pos += h[l * STRIDE + b];
+                neg += h[l * STRIDE + 128 + b];
+            }
+            if (pos != 0) target.addPositive(b, pos);
+            if (neg != 0) target.addNegative(b, neg);
+        }
+        long[] special = new long[4];
+        for (int s = 0; s < 4; s++) {
+            for (int l = 0; l < LANES; l++) special[s] += h[l * STRIDE + ZERO + s];
+        }
+        target.addSpecial(special[0], special[1], special[2], special[3]);
+        Arrays.fill(h, 0);
+    }
+}

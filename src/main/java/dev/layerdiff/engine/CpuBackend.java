@@ -1,0 +1,162 @@
+package dev.layerdiff.engine;
+
+import dev.layerdiff.archive.TensorData;
+import dev.layerdiff.archive.TensorEntry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The CPU backend: one pass over both tensors' bytes per pair, on a fixed pool sized to the cores.
+ * Random-access tensors larger than a chunk are split into chunks that run in parallel; smaller ones
+ * and sequential (streamed) ones are one task each. Chunk partials are merged in index order by the
+ * task that finishes a pair last, so results do not depend on timing, and a pair's scratch (its image
+ * maxima) lives only while it is in flight. Tasks run FIFO, so only about as many pairs as threads are
+ * in flight at once.
+ */
+public final class CpuBackend implements CompareBackend {
+    /** Elements per chunk: big enough to amortize a task, small enough to balance two cores. */
+    public static final int DEFAULT_CHUNK_ELEMENTS = 1 << 21;
+
+    private final CpuKernel kernel;
+    private final int chunkElements;
+    private final ThreadPoolExecutor pool;
+
+    /** The kernel {@link CpuKernels#lookup()} picks, one thread per core. */
+    public CpuBackend() {
+        this(CpuKernels.lookup(), Runtime.getRuntime().availableProcessors(), DEFAULT_CHUNK_ELEMENTS);
+    }
+
+    /** A backend with an explicit kernel, thread count and chunk size (tests use small chunks). */
+    public CpuBackend(CpuKernel kernel, int threads, int chunkElements) {
+        if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        if (chunkElements < 1 || chunkElements > (1 << 26)) {
+            throw new IllegalArgumentException("chunkElements must be in [1, 2^26], got " + chunkElements);
+        }
+        this.kernel = kernel;
+        this.chunkElements = chunkElements;
+        this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "layerdiff-cpu");
+            t.setDaemon(true);
+            return t;
+        });
+        pool.allowCoreThreadTimeOut(true);
+    }
+
+    @Override
+    public String name() {
+        return "cpu-" + kernel.name();
+    }
+
+    @Override
+    public List<PairResult> compare(List<PairTask> tasks) throws IOException {
+        PairResult[] results = new PairResult[tasks.size()];
+        List<Future<?>> futures = new ArrayList<>();
+        for (int p = 0; p < tasks.size(); p++) {
+            PairTask task = tasks.get(p);
+            int slot = p;
+            long n = task.reference().numel();
+            boolean random = task.reference().data().isRandomAccess() && task.candidate().data().isRandomAccess();
+            int chunks = random ? (int) Math.max(1, (n + chunkElements - 1) / chunkElements) : 1;
+            PairJob job = new PairJob(task, chunks, r -> results[slot] = r);
+            if (!random) {
+                futures.add(pool.submit(() -> io(() -> job.runSequential(kernel, chunkElements))));
+            } else {
+                for (int c = 0; c < chunks; c++) {
+                    int chunk = c;
+                    futures.add(pool.submit(() -> io(() -> job.runChunk(kernel, chunk, chunkElements))));
+                }
+            }
+        }
+        await(futures);
+        return List.of(results);
+    }
+
+    @Override
+    public List<TensorSummary> summarize(List<TensorEntry> tensors) throws IOException {
+        TensorSummary[] results = new TensorSummary[tensors.size()];
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < tensors.size(); t++) {
+            TensorEntry e = tensors.get(t);
+            int slot = t;
+            long n = e.numel();
+            boolean random = e.data().isRandomAccess();
+            int chunks = random ? (int) Math.max(1, (n + chunkElements - 1) / chunkElements) : 1;
+            SidePartial[] parts = new SidePartial[chunks];
+            AtomicInteger left = new AtomicInteger(chunks);
+            for (int c = 0; c < (random ? chunks : 1); c++) {
+                int chunk = c;
+                futures.add(pool.submit(() -> io(() -> {
+                    if (random) {
+                        long first = (long) chunk * chunkElements;
+                        int len = (int) Math.min(chunkElements, n - first);
+                        SidePartial sp = new SidePartial();
+                        kernel.summarize(read(e, first, len), e.dtype(), len, sp);
+                        parts[chunk] = sp;
+                    } else {
+                        SidePartial sp = new SidePartial();
+                        for (long first = 0; first < n; first += chunkElements) {
+                            int len = (int) Math.min(chunkElements, n - first);
+                            SidePartial cp = new SidePartial();
+                            kernel.summarize(read(e, first, len), e.dtype(), len, cp);
+                            sp.merge(cp);
+                        }
+                        parts[0] = sp;
+                    }
+                    if (left.decrementAndGet() == 0) {
+                        SidePartial all = new SidePartial();
+                        for (SidePartial sp : parts) all.merge(sp);
+                        results[slot] = new TensorSummary(all.toStats(), all.histogram);
+                    }
+                })));
+            }
+        }
+        await(futures);
+        return List.of(results);
+    }
+
+    static ByteBuffer read(TensorEntry e, long firstElement, int elements) throws IOException {
+        int size = e.dtype().byteSize();
+        TensorData d = e.data();
+        return d.read(firstElement * size, elements * size);
+    }
+
+    private interface IoAction {
+        void run() throws IOException;
+    }
+
+    private static void io(IoAction a) {
+        try {
+            a.run();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void await(List<Future<?>> futures) throws IOException {
+        Throwable first = null;
+        for (Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                if (first == null) first = e.getCause();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                futures.forEach(g -> g.cancel(true));
+                throw new IOException("interrupted while comparing", e);
+            }
+        }
+        if (first instanceof UncheckedIOException u) throw u.getCause();
+        if (first instanceof RuntimeException r) throw r;
+        if (first instanceof Error err) throw err;
+        if (first != null) throw new IOException(first);
+    }
+}

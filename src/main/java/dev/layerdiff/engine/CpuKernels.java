@@ -1,0 +1,125 @@
+package dev.layerdiff.engine;
+
+import dev.layerdiff.archive.DType;
+import java.lang.reflect.InvocationTargetException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Chooses the CPU kernel once per JVM: the Vector API kernel when the {@code jdk.incubator.vector}
+ * module is in the boot layer and {@code -Dlayerdiff.simd} is not {@code false}, else the scalar one.
+ * The SIMD class lives in a separate source root compiled against the incubator module and is loaded
+ * by reflection, so this class and everything that links to it run without the module.
+ */
+public final class CpuKernels {
+    private CpuKernels() {}
+
+    /** System property: {@code true} (require SIMD), {@code false} (never) or unset (when available). */
+    public static final String PROPERTY = "layerdiff.simd";
+    static final String VECTOR_MODULE = "jdk.incubator.vector";
+    static final String SIMD_CLASS = "dev.layerdiff.engine.simd.SimdKernel";
+
+    private static final Logger LOG = Logger.getLogger(CpuKernels.class.getName());
+
+    private static final class Holder {
+        static final Holder INSTANCE = new Holder();
+        final CpuKernel kernel;
+        final String cause;
+
+        private Holder() {
+            String why = simdRefusal();
+            CpuKernel k = why == null ? loadSimd() : null;
+            if (k == null && why == null) why = lastProbeFailure;
+            kernel = k != null ? k : new ScalarKernel();
+            cause = why;
+            // Quiet by default (FINE): the scalar kernel is correct, only slower.
+            if (why != null) LOG.log(Level.FINE, "layerdiff: SIMD kernel off: {0}; using the scalar CPU kernel", why);
+            else LOG.log(Level.FINE, "layerdiff: using the SIMD CPU kernel");
+        }
+    }
+
+    private static String lastProbeFailure;
+
+    /** The kernel to use in this JVM. */
+    public static CpuKernel lookup() {
+        return Holder.INSTANCE.kernel;
+    }
+
+    /** The reference kernel (always available). */
+    public static CpuKernel scalar() {
+        return new ScalarKernel();
+    }
+
+    /** Why {@link #lookup()} did not pick the SIMD kernel, or null if it did. */
+    public static String simdUnavailabilityCause() {
+        return Holder.INSTANCE.cause;
+    }
+
+    /** Whether the vector module is in the boot layer (what {@code --add-modules} decides). */
+    public static boolean vectorModulePresent() {
+        return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
+    }
+
+    private static String simdRefusal() {
+        String p = System.getProperty(PROPERTY);
+        if (p != null && !p.equals("true") && !p.equals("false")) {
+            throw new IllegalArgumentException("-D" + PROPERTY + "=" + p + ": expected true or false");
+        }
+        if ("false".equals(p)) return "disabled by -D" + PROPERTY + "=false";
+        if (!vectorModulePresent()) {
+            String why = "module " + VECTOR_MODULE + " is not in the boot layer; run java with --add-modules "
+                    + VECTOR_MODULE + " to enable it";
+            if ("true".equals(p)) throw new IllegalStateException("-D" + PROPERTY + "=true but " + why);
+            return why;
+        }
+        return null;
+    }
+
+    /**
+     * Loads and probes the SIMD kernel. The module is present, so a missing class is a packaging bug and
+     * fails loudly; an {@link UnsupportedOperationException} from the constructor (e.g. vectors narrower
+     * than 256 bits) is a soft refusal.
+     */
+    private static CpuKernel loadSimd() {
+        Class<?> cls;
+        try {
+            cls = Class.forName(SIMD_CLASS);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("packaging bug: " + VECTOR_MODULE + " is present but " + SIMD_CLASS
+                    + " is missing from the jar (was src/main/java-vector compiled?)", e);
+        }
+        CpuKernel k;
+        try {
+            k = (CpuKernel) cls.getConstructor().newInstance();
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof UnsupportedOperationException u) {
+                lastProbeFailure = u.getMessage();
+                if ("true".equals(System.getProperty(PROPERTY))) throw new IllegalStateException(u.getMessage(), u);
+                return null;
+            }
+            throw new IllegalStateException("SIMD kernel failed to start", e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("packaging bug: cannot instantiate " + SIMD_CLASS, e);
+        }
+        probe(k);
+        return k;
+    }
+
+    /** Runs a trivial comparison so a linkage error surfaces here, not in the middle of a report. */
+    private static void probe(CpuKernel k) {
+        ByteBuffer a = ByteBuffer.allocate(4 * 40).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(4 * 40).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < 40; i++) {
+            a.putFloat(4 * i, i);
+            b.putFloat(4 * i, i + (i == 17 ? 3 : 0));
+        }
+        PairPartial p = new PairPartial(0, 0, false, null);
+        k.compare(a, DType.FLOAT32, b, DType.FLOAT32, 40, 0, p);
+        if (p.maxAbsIndex != 17 || p.mismatched != 1 || p.ref.count != 40) {
+            throw new IllegalStateException("SIMD kernel probe gave wrong results: max_abs_index " + p.maxAbsIndex
+                    + ", mismatched " + p.mismatched);
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package dev.layerdiff.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.layerdiff.archive.DType;
+import dev.layerdiff.archive.TensorEntry;
+import dev.layerdiff.compare.DiffMetrics;
+import dev.layerdiff.compare.SideStats;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One suite every backend runs (as Lucene's BaseVectorizationTestCase): the single-thread scalar CPU
+ * backend is the reference; counts, histograms, min, max, max_abs (and its index), max_rel and image
+ * bytes must match exactly, sums within {@link CompareBackend#SUM_RELATIVE_TOLERANCE}.
+ */
+public abstract class BackendEquivalenceSuite {
+    /** Chunk size of the CPU backends here: small, so the sizes below straddle chunk boundaries. */
+    protected static final int CHUNK = 4096;
+
+    /** The backend under test. */
+    protected abstract CompareBackend backend();
+
+    private final CompareBackend reference = new CpuBackend(CpuKernels.scalar(), 1, CHUNK);
+
+    private static final int[] SIZES = {0, 1, 7, 8, 9, 31, 32, 33, 255, 256, 257, 1023, 1024, 1025, 1031, 2039,
+        CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK + 5, 65537};
+
+    private static TensorEntry randomTensor(Random rnd, DType t, long[] shape, ByteOrder order, double[] floats) {
+        int n = (int) dev.layerdiff.archive.Shapes.numel(shape);
+        ByteBuffer bytes = switch (t) {
+            case FLOAT32, FLOAT64 -> TestTensors.encode(t, order, floats);
+            default -> TestTensors.randomBytes(rnd, n * t.byteSize(), order);
+        };
+        return TestTensors.entry("x", t, shape, order, TestTensors.of(bytes));
+    }
+
+    private static long[] shapeFor(int n, int variant) {
+        if (n > 0 && variant % 3 == 1 && n % 7 == 0) return new long[] {7, n / 7};
+        if (n > 0 && variant % 3 == 2 && n % 3 == 0) return new long[] {3, 1, n / 3};
+        return new long[] {n};
+    }
+
+    private List<PairTask> tasks(Random rnd, DType rt, DType ct, ByteOrder order, boolean sequential) {
+        List<PairTask> tasks = new ArrayList<>();
+        int v = 0;
+        for (int n : SIZES) {
+            double[] r = TestTensors.activations(rnd, n, 0.02);
+            double[] c = TestTensors.perturbed(rnd, r, 0.02);
+            long[] shape = shapeFor(n, v++);
+            TensorEntry re = randomTensor(rnd, rt, shape, order, r);
+            TensorEntry ce = randomTensor(rnd, ct, shape, order, c);
+            if (sequential) {
+                re = TestTensors.entry("r", rt, shape, order, TestTensors.sequential(re.data()));
+                ce = TestTensors.entry("c", ct, shape, order, TestTensors.sequential(ce.data()));
+            }
+            tasks.add(new PairTask(re, ce, 1e-3, 1e-5, v % 2 == 0, true));
+        }
+        return tasks;
+    }
+
+    private void assertSame(List<PairTask> tasks) throws IOException {
+        List<PairResult> expected = reference.compare(tasks);
+        List<PairResult> actual = backend().compare(tasks);
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int i = 0; i < expected.size(); i++) {
+            PairResult e = expected.get(i), a = actual.get(i);
+            String what = "pair " + i + " (" + tasks.get(i).reference() + " vs " + tasks.get(i).candidate() + ")";
+            assertMetricsEquivalent(what, e.metrics(), a.metrics());
+            assertStatsEquivalent(what + " ref", e.referenceStats(), a.referenceStats());
+            assertStatsEquivalent(what + " cand", e.candidateStats(), a.candidateStats());
+            assertThat(a.referenceHistogram()).as(what + " ref histogram").isEqualTo(e.referenceHistogram());
+            assertThat(a.candidateHistogram()).as(what + " cand histogram").isEqualTo(e.candidateHistogram());
+            assertThat(a.diffHistogram()).as(what + " diff histogram").isEqualTo(e.diffHistogram());
+            assertThat(a.image().width()).as(what + " width").isEqualTo(e.image().width());
+            assertThat(a.image().height()).as(what + " height").isEqualTo(e.image().height());
+            assertThat(a.image().rgba()).as(what + " image").isEqualTo(e.image().rgba());
+        }
+    }
+
+    static void assertMetricsEquivalent(String what, DiffMetrics e, DiffMetrics a) {
+        Assertions2.assertExact(what + " maxAbs", e.maxAbs(), a.maxAbs());
+        assertThat(a.maxAbsIndex()).as(what + " maxAbsIndex").isEqualTo(e.maxAbsIndex());
+        Assertions2.assertExact(what + " maxRel", e.maxRel(), a.maxRel());
+        assertThat(a.mismatched()).as(what + " mismatched").isEqualTo(e.mismatched());
+        assertThat(a.finitePairs()).as(what + " finitePairs").isEqualTo(e.finitePairs());
+        Assertions2.assertClose(what + " meanAbs", e.meanAbs(), a.meanAbs(), 0);
+        Assertions2.assertClose(what + " rmse", e.rmse(), a.rmse(), 0);
+        Assertions2.assertClose(what + " cosine", e.cosine(), a.cosine(), 1);
+        Assertions2.assertClose(what + " sqnr", e.sqnrDb(), a.sqnrDb(), 1);
+    }
+
+    static void assertStatsEquivalent(String what, SideStats e, SideStats a) {
+        Assertions2.assertStats(what, e, a);
+    }
+
+    @Test
+    void float32LittleEndian() throws IOException {
+        assertSame(tasks(new Random(11), DType.FLOAT32, DType.FLOAT32, ByteOrder.LITTLE_ENDIAN, false));
+    }
+
+    @Test
+    void float32Sequential() throws IOException {
+        assertSame(tasks(new Random(12), DType.FLOAT32, DType.FLOAT32, ByteOrder.LITTLE_ENDIAN, true));
+    }
+
+    @Test
+    void float32BigEndian() throws IOException {
+        assertSame(tasks(new Random(13), DType.FLOAT32, DType.FLOAT32, ByteOrder.BIG_ENDIAN, false));
+    }
+
+    @Test
+    void everyDtypeAgainstItself() throws IOException {
+        Random rnd = new Random(14);
+        for (DType t : DType.values()) {
+            assertSame(tasks(rnd, t, t, rnd.nextBoolean() ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN, false));
+        }
+    }
+
+    @Test
+    void mixedDtypes() throws IOException {
+        Random rnd = new Random(15);
+        assertSame(tasks(rnd, DType.FLOAT32, DType.FLOAT16, ByteOrder.LITTLE_ENDIAN, false));
+        assertSame(tasks(rnd, DType.FLOAT32, DType.FLOAT64, ByteOrder.LITTLE_ENDIAN, true));
+        assertSame(tasks(rnd, DType.BFLOAT16, DType.FLOAT32, ByteOrder.LITTLE_ENDIAN, false));
+    }
+
+    @Test
+    void randomLargeSizesAndShapes() throws IOException {
+        Random rnd = new Random(16);
+        List<PairTask> tasks = new ArrayList<>();
+        for (long[] shape : new long[][] {{1 + rnd.nextInt(3_000_000)}, {37, 101, 211}, {2, 3, 1025, 1031}, {1, 1}, {5, 0, 3}}) {
+            int n = (int) dev.layerdiff.archive.Shapes.numel(shape);
+            double[] r = TestTensors.activations(rnd, n, 0.001);
+            double[] c = TestTensors.perturbed(rnd, r, 0.001);
+            tasks.add(new PairTask(randomTensor(rnd, DType.FLOAT32, shape, ByteOrder.LITTLE_ENDIAN, r),
+                    randomTensor(rnd, DType.FLOAT32, shape, ByteOrder.LITTLE_ENDIAN, c), 1e-4, 1e-6, false, true));
+        }
+        assertSame(tasks);
+    }
+
+    @Test
+    void summarizeMatches() throws IOException {
+        Random rnd = new Random(17);
+        List<TensorEntry> tensors = new ArrayList<>();
+        for (int n : SIZES) {
+            double[] v = TestTensors.activations(rnd, n, 0.02);
+            tensors.add(randomTensor(rnd, DType.FLOAT32, new long[] {n}, ByteOrder.LITTLE_ENDIAN, v));
+            tensors.add(randomTensor(rnd, DType.BFLOAT16, new long[] {n}, ByteOrder.LITTLE_ENDIAN, v));
+            TensorEntry seq = randomTensor(rnd, DType.FLOAT32, new long[] {n}, ByteOrder.LITTLE_ENDIAN, v);
+            tensors.add(TestTensors.entry("s", DType.FLOAT32, new long[] {n}, ByteOrder.LITTLE_ENDIAN, TestTensors.sequential(seq.data())));
+        }
+        List<TensorSummary> e = reference.summarize(tensors), a = backend().summarize(tensors);
+        for (int i = 0; i < e.size(); i++) {
+            assertStatsEquivalent("tensor " + i, e.get(i).stats(), a.get(i).stats());
+            assertThat(a.get(i).histogram()).as("tensor " + i + " histogram").isEqualTo(e.get(i).histogram());
+        }
+    }
+}
