@@ -52,7 +52,7 @@ public final class Capture {
         int skipped = 0;
         for (var e : tensors.entrySet()) {
             Tensor t = e.getValue();
-            DType dtype = TorchTensors.dtype(t.scalar_type());
+            DType dtype = TorchTensors.dtype(t.scalar_type().intern());
             if (dtype == null) {
                 skipped++;
                 continue;

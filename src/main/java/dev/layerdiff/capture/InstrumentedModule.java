@@ -120,15 +120,33 @@ final class InstrumentedModule {
         return n.output();
     }
 
-    private record Pending(int site, Value output, JitNode next) {}
+    /** A call whose body is inlined but not yet walked to its end. */
+    private static final class Pending {
+        final int site;
+        final JitNode next;
+        Value output;
+
+        Pending(int site, Value output, JitNode next) {
+            this.site = site;
+            this.output = output;
+            this.next = next;
+        }
+    }
+
+    /** Every open call, in all blocks: a call that returns a nested call's result must follow its inlining. */
+    private final List<Pending> open = new ArrayList<>();
 
     /** Inlines the calls of one block in execution order and records each call where its body ends. */
     private void walk(Block block) throws IOException {
         JitNode end = block.return_node();
-        Deque<Pending> open = new ArrayDeque<>();
+        Deque<Pending> stack = new ArrayDeque<>();
         JitNode n = block.nodes().front();
         while (true) {
-            while (!open.isEmpty() && open.peek().next.equals(n)) record(open.pop(), n);
+            while (!stack.isEmpty() && stack.peek().next.equals(n)) {
+                Pending p = stack.pop();
+                open.remove(p);
+                record(p, n);
+            }
             if (n.equals(end)) break;
             String kind = kind(n);
             if (kind.equals("prim::CallMethod")) {
@@ -139,11 +157,18 @@ final class InstrumentedModule {
                 String method = methodName(n, type);
                 String path = modulePath(moduleValue);
                 Function fn = type.getMethod(method);
+                long[] before = new long[(int) n.outputs().size()];
+                for (int i = 0; i < before.length; i++) before[i] = n.output(i).address();
                 ValueVector outs = torch.inlineCallTo(n, torch.toGraphFunction(fn), false);
+                for (Pending p : open) {
+                    for (int i = 0; i < before.length; i++) if (p.output.address() == before[i]) p.output = outs.get(i);
+                }
                 // Hooks fire for forward only; helper methods are inlined to reach the calls inside them.
                 if (method.equals("forward") && outs.size() == 1) {
                     sites.add(path);
-                    open.push(new Pending(sites.size() - 1, outs.get(0), next));
+                    Pending p = new Pending(sites.size() - 1, outs.get(0), next);
+                    stack.push(p);
+                    open.add(p);
                 }
                 n = prev.next();
                 continue;
@@ -157,21 +182,24 @@ final class InstrumentedModule {
     /** Appends a call's output to the capture lists, just before {@code before} (where its body ended). */
     private void record(Pending p, JitNode before) {
         Value out = p.output;
-        torch.TypeKind k = out.type().get().kind();
+        // Enums returned by the preset are fresh objects with ordinal 0: intern() finds the constant.
+        torch.TypeKind k = out.type().get().kind().intern();
         if (k == torch.TypeKind.TupleType) {
             // A hook sees the tuple; dumps (like the reference hook script) keep its first element.
             JitNode unpack = graph.createTupleUnpack(out);
             unpack.insertBefore(before);
             out = unpack.output(0);
-            k = out.type().get().kind();
+            k = out.type().get().kind().intern();
         }
         if (k != torch.TypeKind.TensorType) return;
         graph.setInsertPoint(before);
         Value id = graph.insertConstant(new IValue((long) p.site));
+        Value none = graph.insertConstant(new IValue());
+        // inlineCallTo restores the insert point when it is done; it must not be a node inlined (destroyed) later.
+        graph.setInsertPoint(graph.block());
         append(ids, id, intList, before);
         if (keepOriginals) append(originals, out, tensorList, before);
         Value detached = op("aten::detach", before, out);
-        Value none = graph.insertConstant(new IValue());
         Value clone = op("aten::clone", before, detached, none);
         append(acts, clone, tensorList, before);
     }

@@ -9,9 +9,12 @@ import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.IValue;
 import org.bytedeco.pytorch.IValueVector;
 import org.bytedeco.pytorch.LongList;
+import org.bytedeco.pytorch.MemoryFormatOptional;
+import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.NamedTensor;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorList;
+import org.bytedeco.pytorch.Tuple;
 import org.bytedeco.pytorch.named_parameter_iterator;
 import org.bytedeco.pytorch.named_parameter_list;
 import org.bytedeco.pytorch.global.torch;
@@ -38,8 +41,8 @@ final class ModelRun {
             }
             Device cuda = new Device("cuda");
             m.module.to(cuda);
-            input = input.to(cuda);
-            if (labels != null) labels = labels.to(cuda);
+            input = toDevice(input, cuda);
+            if (labels != null) labels = toDevice(labels, cuda);
         }
         // Thread-local; with the profiling executor on, captured activations' gradients go missing from the second run.
         boolean optimize = torch.getGraphExecutorOptimize();
@@ -61,7 +64,10 @@ final class ModelRun {
     }
 
     private void collect(InstrumentedModule m, IValue result) {
-        var parts = result.toTuple().elements();
+        // Tensors are copied out (a new reference each) because the preset hands out references into
+        // the result tuple, which dangle once its Java wrappers are collected.
+        Tuple tuple = result.toTuple();
+        var parts = tuple.elements();
         TensorList acts = parts.get(1).toTensorList();
         LongList ids = parts.get(2).toIntList();
         TensorList origs = m.keepOriginals ? parts.get(3).toTensorList() : null;
@@ -71,9 +77,9 @@ final class ModelRun {
             int call = calls.merge(path, 1, Integer::sum);
             // A module called twice is recorded twice: its first call keeps the plain name.
             String name = call == 1 ? path : path + "#" + call;
-            activations.put(name, acts.get(i));
+            activations.put(name, new Tensor(acts.get(i)));
             names.add(name);
-            if (origs != null) originals.add(origs.get(i));
+            if (origs != null) originals.add(new Tensor(origs.get(i)));
         }
         flattenOutput(parts.get(0), "output");
     }
@@ -81,7 +87,7 @@ final class ModelRun {
     private void flattenOutput(IValue v, String name) {
         if (v.isTensor()) {
             if (activations.containsKey(name)) name = name + "#model";
-            activations.put(name, v.toTensor());
+            activations.put(name, new Tensor(v.toTensor()));
             outputNames.add(name);
         } else if (v.isTuple()) {
             var el = v.toTuple().elements();
@@ -113,7 +119,7 @@ final class ModelRun {
                 Tensor t = originals.get(i);
                 if (!t.requires_grad()) continue;
                 Tensor g = t.grad();
-                if (g != null && g.defined()) gradients.put("grad/" + names.get(i), g);
+                if (g != null && g.defined()) gradients.put("grad/" + names.get(i), new Tensor(g));
             }
         }
         if (o.paramGrads()) {
@@ -121,13 +127,17 @@ final class ModelRun {
             for (named_parameter_iterator it = params.begin(); it.notEquals(params.end()); it.increment()) {
                 NamedTensor p = it.access();
                 Tensor g = p.value().grad();
-                if (g != null && g.defined()) paramGradients.put("param_grad/" + p.name().getString(), g);
+                if (g != null && g.defined()) paramGradients.put("param_grad/" + p.name().getString(), new Tensor(g));
             }
         }
     }
 
+    private static Tensor toDevice(Tensor t, Device d) {
+        return t.to(new TensorOptions(d), false, false, new MemoryFormatOptional());
+    }
+
     static String describe(Tensor t) {
-        StringBuilder s = new StringBuilder(String.valueOf(TorchTensors.dtype(t.scalar_type()))).append('[');
+        StringBuilder s = new StringBuilder(String.valueOf(TorchTensors.dtype(t.scalar_type().intern()))).append('[');
         for (long i = 0; i < t.dim(); i++) s.append(i == 0 ? "" : ", ").append(t.size(i));
         return s.append(']').toString();
     }

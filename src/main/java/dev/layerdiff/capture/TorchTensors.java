@@ -40,7 +40,8 @@ final class TorchTensors {
 
     /** The layerdiff dtype of a libtorch tensor, or null if dumps cannot hold it (complex, quantized). */
     static DType dtype(ScalarType t) {
-        return switch (t) {
+        // Enums returned by the preset are fresh objects with ordinal 0: intern() finds the constant.
+        return switch (t.intern()) {
             case Double -> DType.FLOAT64;
             case Float -> DType.FLOAT32;
             case Half -> DType.FLOAT16;
