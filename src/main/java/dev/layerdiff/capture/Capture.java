@@ -35,6 +35,9 @@ public final class Capture {
         Inputs inputs = Inputs.load(options.input(), options.labels());
         ModelRun run = ModelRun.run(module, inputs, options);
 
+        for (Map<String, Tensor> m : List.of(run.activations, run.gradients, run.paramGradients)) {
+            m.keySet().removeIf(options::skips);
+        }
         List<String> order = new ArrayList<>(run.activations.keySet());
         String producer = libtorch + "; device " + options.device() + "; java " + System.getProperty("java.version")
                 + "; host " + host() + "; layerdiff " + Version.get();

@@ -1,6 +1,8 @@
 package dev.layerdiff.capture;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
 import java.util.Objects;
 
 /**
@@ -14,15 +16,35 @@ import java.util.Objects;
  * @param grads record {@code grad/<module>}: gradients of cross-entropy(output, labels) at each activation
  * @param paramGrads record {@code param_grad/<parameter>}
  * @param device {@code cpu} or {@code cuda} (the latter needs the {@code -Pgpu} build of libtorch)
+ * @param skip globs ({@code *} any run of characters, {@code ?} one) of tensor names to leave out of the
+ *     dump, e.g. {@code grad/*.dropout*}
  */
-public record CaptureOptions(Path model, Path input, Path labels, boolean grads, boolean paramGrads, String device) {
+public record CaptureOptions(Path model, Path input, Path labels, boolean grads, boolean paramGrads, String device,
+        List<String> skip) {
     /** Checks the required fields. */
     public CaptureOptions {
+        skip = skip == null ? List.of() : List.copyOf(skip);
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(input, "input");
         device = device == null ? "cpu" : device;
         if (!device.equals("cpu") && !device.equals("cuda")) {
             throw new IllegalArgumentException("--device: expected cpu or cuda, got '" + device + "'");
         }
+    }
+
+    /** Whether {@code name} matches one of the {@link #skip} globs. */
+    boolean skips(String name) {
+        for (String glob : skip) {
+            StringBuilder re = new StringBuilder();
+            for (char ch : glob.toCharArray()) {
+                re.append(switch (ch) {
+                    case '*' -> ".*";
+                    case '?' -> ".";
+                    default -> Pattern.quote(String.valueOf(ch));
+                });
+            }
+            if (Pattern.compile(re.toString(), Pattern.DOTALL).matcher(name).matches()) return true;
+        }
+        return false;
     }
 }
