@@ -1,0 +1,38 @@
+package dev.layerdiff.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.layerdiff.Fixtures;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code compare} must never load libtorch (430 MB unpacked, a second of start-up): a fresh JVM runs it
+ * with {@code -verbose:class}, and no class of the PyTorch preset may appear.
+ */
+class CaptureLazyLoadingTest {
+
+    @Test
+    void compareLoadsNoPyTorchClass() throws IOException, InterruptedException {
+        String log = runMain("compare", Fixtures.path("cnn_ref_cpu.safetensors").toString(),
+                Fixtures.path("cnn_bug_deadrelu.safetensors").toString(), "--quiet");
+        assertThat(log).contains("dev.layerdiff.cli.CaptureCommand"); // picocli did build the capture command
+        assertThat(log).contains("DIVERGED");
+        assertThat(log).doesNotContain("org.bytedeco");
+    }
+
+    private static String runMain(String... args) throws IOException, InterruptedException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> cmd = new java.util.ArrayList<>(List.of(java.toString(), "-verbose:class",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        return out;
+    }
+}
