@@ -142,14 +142,12 @@ class MalformedFilesTest {
         Path p = TestFiles.zip(tmp.resolve("bomb.npz"), members("x.npy", payload), true);
         long honest = header.length + 8L;
         patchDeclaredSize(p, "x.npy", payload.length, honest);
-        long t0 = System.nanoTime();
         try (Archive a = Archives.open(p)) {
             TensorEntry t = a.tensors().get(0);
             assertThat(t.shape()).containsExactly(2);
             assertThatThrownBy(() -> t.data().read(0, 8)).isInstanceOf(ArchiveException.class)
                     .hasMessageContaining("bomb.npz!x.npy").hasMessageContaining("inflates to more than its declared size of " + honest);
         }
-        assertThat(System.nanoTime() - t0).isLessThan(5_000_000_000L);
 
         // Declared size much larger than what the header describes: refused at open.
         Path q = TestFiles.zip(tmp.resolve("bomb2.npz"), members("x.npy", payload), true);

@@ -116,7 +116,8 @@ final class BenchData {
             h.append(String.format(",\"%s\":{\"dtype\":\"%s\",\"shape\":[16,64,128,128],\"data_offsets\":[%d,%d]}",
                     name(l), dtype.safetensors, l * layerBytes, (l + 1) * layerBytes));
         }
-        while ((h.length() + 8) % 8 != 0) h.append(' ');
+        h.append('}');
+        while (h.length() % 8 != 0) h.append(' ');
         byte[] header = h.toString().getBytes(StandardCharsets.UTF_8);
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip();
