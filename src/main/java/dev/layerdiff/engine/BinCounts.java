@@ -73,8 +73,19 @@ public final class BinCounts {
         for (; i < n; i++) h[(int) codes[i]]++;
     }
 
+    /** Adds the counts to both targets and clears them. */
+    public void flushInto(Histogram first, Histogram second) {
+        addTo(first);
+        flushInto(second);
+    }
+
     /** Adds the counts to {@code target} and clears them. */
     public void flushInto(Histogram target) {
+        addTo(target);
+        Arrays.fill(counts, 0);
+    }
+
+    private void addTo(Histogram target) {
         int[] h = counts;
         for (int b = 0; b < Histogram.BINS; b++) {
             long pos = 0, neg = 0;
@@ -90,6 +101,5 @@ public final class BinCounts {
             for (int l = 0; l < LANES; l++) special[s] += h[l * STRIDE + ZERO + s];
         }
         target.addSpecial(special[0], special[1], special[2], special[3]);
-        Arrays.fill(h, 0);
     }
 }

@@ -24,6 +24,8 @@ public final class KernelScratch {
     public final BinCounts rBins = new BinCounts();
     public final BinCounts cBins = new BinCounts();
     public final BinCounts dBins = new BinCounts();
+    /** Codes counted once for both sides (blocks where every ref code equals its cand code). */
+    public final BinCounts bothBins = new BinCounts();
 
     /** This thread's scratch. */
     public static KernelScratch get() {
@@ -35,5 +37,6 @@ public final class KernelScratch {
         rBins.flushInto(acc.ref.histogram);
         cBins.flushInto(acc.cand.histogram);
         dBins.flushInto(acc.diffHistogram);
+        bothBins.flushInto(acc.ref.histogram, acc.cand.histogram);
     }
 }

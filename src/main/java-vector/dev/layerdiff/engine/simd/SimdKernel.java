@@ -72,11 +72,21 @@ public final class SimdKernel implements CpuKernel {
         KernelScratch s = KernelScratch.get();
         var ri = ref.asIntBuffer();
         var ci = cand.asIntBuffer();
+        // Non-negative tolerances make tol >= 0, so an equal pair (|d| = 0) can never count as a
+        // mismatch and the fast path needs no equality mask.
+        final boolean fastOk = acc.rtol >= 0 && acc.atol >= 0;
         for (int off = 0; off < n; off += KernelScratch.BLOCK) {
             int len = Math.min(KernelScratch.BLOCK, n - off);
             ri.get(off, s.rBits, 0, len);
             ci.get(off, s.cBits, 0, len);
             int n8 = len & ~7;
+            if (fastOk && n8 == len && fastSides(s, len, acc)) {
+                widen(s, len);
+                fastPairs(s, len, firstIndex + off, acc);
+                s.dBins.countAll(s.dCodes, len);
+                if (acc.image != null) acc.image.accept(s.keys, len, firstIndex + off);
+                continue;
+            }
             side(s.rBits, n8, s.rCodes, s.rFinite, acc.ref);
             side(s.cBits, n8, s.cCodes, s.cFinite, acc.cand);
             s.rBins.countAll(s.rCodes, n8);
@@ -128,6 +138,159 @@ public final class SimdKernel implements CpuKernel {
             ScalarKernel.sideBlock(s.r, n8, len, acc, s.rBins);
         }
         s.rBins.flushInto(acc.histogram);
+    }
+
+    // ---- Fast path: a block with no NaN or infinity on either side (the overwhelming case). ----
+
+    private static final IntVector ZERO_I = IntVector.zero(I256);
+
+    /**
+     * Per side, in 8 int lanes: histogram codes, min and max, for a block assumed free of specials.
+     * Returns false, having changed nothing in {@code acc}, if either side holds a NaN or infinity
+     * (exponent field 255); the caller then runs the general path. When every ref code equals its cand
+     * code (ref ~ cand, the usual case) the codes are counted once into {@code bothBins}.
+     */
+    private static boolean fastSides(KernelScratch s, int len, PairPartial acc) {
+        FloatVector rMin = FloatVector.broadcast(FloatVector.SPECIES_256, Float.POSITIVE_INFINITY);
+        FloatVector rMax = FloatVector.broadcast(FloatVector.SPECIES_256, Float.NEGATIVE_INFINITY);
+        FloatVector cMin = rMin, cMax = rMax;
+        IntVector absMax = ZERO_I, codeDiff = ZERO_I;
+        final int[] rBits = s.rBits, cBits = s.cBits, rCodes = s.rCodes, cCodes = s.cCodes;
+        for (int i = 0; i < len; i += 8) {
+            IntVector rb = IntVector.fromArray(I256, rBits, i), cb = IntVector.fromArray(I256, cBits, i);
+            IntVector ra = rb.and(0x7FFFFFFF), ca = cb.and(0x7FFFFFFF);
+            absMax = absMax.max(ra).max(ca);
+            IntVector rc = fastCode(rb, ra), cc = fastCode(cb, ca);
+            codeDiff = codeDiff.or(rc.lanewise(VectorOperators.XOR, cc));
+            rc.intoArray(rCodes, i);
+            cc.intoArray(cCodes, i);
+            FloatVector rf = rb.reinterpretAsFloats(), cf = cb.reinterpretAsFloats();
+            rMin = rMin.min(rf);
+            rMax = rMax.max(rf);
+            cMin = cMin.min(cf);
+            cMax = cMax.max(cf);
+        }
+        if (absMax.reduceLanes(VectorOperators.MAX) >= FLOAT_INF) return false;
+        SidePartial r = acc.ref, c = acc.cand;
+        r.min = Math.min(r.min, rMin.reduceLanes(VectorOperators.MIN));
+        r.max = Math.max(r.max, rMax.reduceLanes(VectorOperators.MAX));
+        c.min = Math.min(c.min, cMin.reduceLanes(VectorOperators.MIN));
+        c.max = Math.max(c.max, cMax.reduceLanes(VectorOperators.MAX));
+        r.count += len;
+        c.count += len;
+        // Each count is a load+store on one of few hot counters; counting once for both sides halves them.
+        if (codeDiff.reduceLanes(VectorOperators.OR) == 0) {
+            s.bothBins.countAll(rCodes, len);
+        } else {
+            s.rBins.countAll(rCodes, len);
+            s.cBins.countAll(cCodes, len);
+        }
+        return true;
+    }
+
+    /** The histogram code of finite float bits {@code b} with magnitude bits {@code abs} (see {@link #side}). */
+    private static IntVector fastCode(IntVector b, IntVector abs) {
+        IntVector code = abs.lanewise(VectorOperators.LSHR, 23).sub(63).max(0).min(127)
+                .or(b.lanewise(VectorOperators.LSHR, 24).and(0x80));
+        return code.blend(BinCounts.ZERO, abs.eq(0));
+    }
+
+    private static final boolean F2D = !"false".equals(System.getProperty("layerdiff.simd.f2d"));
+
+    /** Widens the block's floats to doubles. */
+    private static void widen(KernelScratch s, int len) {
+        final int[] rBits = s.rBits, cBits = s.cBits;
+        final double[] r = s.r, c = s.c;
+        if (F2D) {
+            for (int i = 0; i < len; i += 4) {
+                widen(rBits, i).intoArray(r, i);
+                widen(cBits, i).intoArray(c, i);
+            }
+        } else {
+            for (int i = 0; i < len; i++) {
+                r[i] = Float.intBitsToFloat(rBits[i]);
+                c[i] = Float.intBitsToFloat(cBits[i]);
+            }
+        }
+    }
+
+    /** 1 - 2^-40: scales the running max_rel down so a rounded product can never hide a new maximum. */
+    private static final double REL_SLACK = 1 - 0x1p-40;
+
+    /**
+     * Per pair, in 4 double lanes, for a block with only finite values: no finiteness masks, every pair
+     * counts, and sumRR/sumCC are the sides' sums of squares. max_rel avoids a division per element
+     * (vdivpd is ~4-5 cycles per 4 lanes): a lane can only raise the running maximum M if
+     * |d|/|r| > M, i.e. |d| > M*|r| exactly; testing against (M*(1-2^-40))*|r| is conservative despite
+     * rounding, and only blocks with such a lane compute the exact quotients.
+     */
+    private static void fastPairs(KernelScratch s, int len, long index0, PairPartial acc) {
+        final DoubleVector zero = DoubleVector.zero(D256);
+        final DoubleVector one = DoubleVector.broadcast(D256, 1);
+        final double rtol = acc.rtol, atol = acc.atol;
+        final DoubleVector relBound = DoubleVector.broadcast(D256, acc.maxRel * REL_SLACK);
+        final double[] rs = s.r, cs = s.c, keys = s.keys;
+        final long[] dCodes = s.dCodes;
+        DoubleVector rSum = zero, rSq = zero, cSum = zero, cSq = zero;
+        DoubleVector sAbs = zero, sSq = zero, sRC = zero;
+        DoubleVector maxAbs = zero, mism = zero;
+        VectorMask<Double> relHit = zero.lt(zero);
+        for (int i = 0; i < len; i += 4) {
+            DoubleVector r = DoubleVector.fromArray(D256, rs, i), c = DoubleVector.fromArray(D256, cs, i);
+            rSum = rSum.add(r);
+            rSq = r.fma(r, rSq);
+            cSum = cSum.add(c);
+            cSq = c.fma(c, cSq);
+            sRC = r.fma(c, sRC);
+            DoubleVector ad = c.sub(r).abs();
+            sAbs = sAbs.add(ad);
+            sSq = ad.fma(ad, sSq);
+            maxAbs = maxAbs.blend(ad, ad.compare(VectorOperators.GT, maxAbs));
+            DoubleVector ra = r.abs();
+            relHit = relHit.or(ad.compare(VectorOperators.GT, ra.mul(relBound)).and(ra.compare(VectorOperators.GT, zero)));
+            // Multiply then add, not FMA: the tolerance must round as in every other backend.
+            DoubleVector tol = ra.mul(rtol).add(atol);
+            mism = mism.add(zero.blend(one, ad.compare(VectorOperators.GT, tol)));
+            // |d| code; |d| is finite here, and 0 for an equal pair.
+            LongVector lb = ad.reinterpretAsLongs();
+            LongVector code = lb.lanewise(VectorOperators.LSHR, 52).sub(959);
+            code = code.blend(0, code.compare(VectorOperators.LT, 0));
+            code = code.blend(127, code.compare(VectorOperators.GT, 127));
+            code = code.blend(BinCounts.ZERO, lb.eq(0));
+            code.intoArray(dCodes, i);
+            ad.intoArray(keys, i);
+        }
+        double rSqSum = rSq.reduceLanes(VectorOperators.ADD), cSqSum = cSq.reduceLanes(VectorOperators.ADD);
+        acc.ref.sum += rSum.reduceLanes(VectorOperators.ADD);
+        acc.ref.sumSq += rSqSum;
+        acc.cand.sum += cSum.reduceLanes(VectorOperators.ADD);
+        acc.cand.sumSq += cSqSum;
+        acc.sumRR += rSqSum;
+        acc.sumCC += cSqSum;
+        acc.sumAbs += sAbs.reduceLanes(VectorOperators.ADD);
+        acc.sumSq += sSq.reduceLanes(VectorOperators.ADD);
+        acc.sumRC += sRC.reduceLanes(VectorOperators.ADD);
+        acc.finitePairs += len;
+        acc.mismatched += (long) mism.reduceLanes(VectorOperators.ADD);
+        if (relHit.anyTrue()) {
+            // Rare once the maximum has settled: the exact quotients, as the scalar kernel computes them.
+            double m = acc.maxRel;
+            for (int i = 0; i < len; i++) {
+                double x = rs[i];
+                if (x != 0) m = Math.max(m, Math.abs(cs[i] - x) / Math.abs(x));
+            }
+            acc.maxRel = m;
+        }
+        double blockMax = maxAbs.reduceLanes(VectorOperators.MAX);
+        if (acc.maxAbsIndex < 0 || blockMax > acc.maxAbs) {
+            for (int i = 0; i < len; i++) {
+                if (Math.abs(cs[i] - rs[i]) == blockMax) {
+                    acc.maxAbs = blockMax;
+                    acc.maxAbsIndex = index0 + i;
+                    break;
+                }
+            }
+        }
     }
 
     private static DoubleVector widen(float[] a, int i) {
