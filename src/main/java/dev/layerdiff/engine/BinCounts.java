@@ -47,6 +47,11 @@ public final class BinCounts {
         counts[code]++;
     }
 
+    /** Counts one code {@code n} times. */
+    public void add(int code, int n) {
+        counts[code] += n;
+    }
+
     /** Counts {@code codes[0..n)}. */
     public void countAll(int[] codes, int n) {
         int[] h = counts;
