@@ -47,6 +47,11 @@ public final class BinCounts {
         counts[code]++;
     }
 
+    /** Counts one code {@code n} times. */
+    public void add(int code, int n) {
+        counts[code] += n;
+    }
+
     /** Counts {@code codes[0..n)}. */
     public void countAll(int[] codes, int n) {
         int[] h = counts;
@@ -73,8 +78,19 @@ public final class BinCounts {
         for (; i < n; i++) h[(int) codes[i]]++;
     }
 
+    /** Adds the counts to both targets and clears them. */
+    public void flushInto(Histogram first, Histogram second) {
+        addTo(first);
+        flushInto(second);
+    }
+
     /** Adds the counts to {@code target} and clears them. */
     public void flushInto(Histogram target) {
+        addTo(target);
+        Arrays.fill(counts, 0);
+    }
+
+    private void addTo(Histogram target) {
         int[] h = counts;
         for (int b = 0; b < Histogram.BINS; b++) {
             long pos = 0, neg = 0;
@@ -90,6 +106,5 @@ public final class BinCounts {
             for (int l = 0; l < LANES; l++) special[s] += h[l * STRIDE + ZERO + s];
         }
         target.addSpecial(special[0], special[1], special[2], special[3]);
-        Arrays.fill(h, 0);
     }
 }

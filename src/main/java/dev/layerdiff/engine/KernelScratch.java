@@ -24,6 +24,14 @@ public final class KernelScratch {
     public final BinCounts rBins = new BinCounts();
     public final BinCounts cBins = new BinCounts();
     public final BinCounts dBins = new BinCounts();
+    /** Codes counted once for both sides (blocks where every ref code equals its cand code). */
+    public final BinCounts bothBins = new BinCounts();
+    /** Vector lanes stored for a scalar reduction (see SimdKernel). */
+    public final double[] lanes = new double[64];
+    /** Int vector lanes stored for a scalar reduction. */
+    public final int[] intLanes = new int[64];
+    /** Set by a kernel per block: every ref code equals its cand code. */
+    public boolean codesAgree;
 
     /** This thread's scratch. */
     public static KernelScratch get() {
@@ -35,5 +43,6 @@ public final class KernelScratch {
         rBins.flushInto(acc.ref.histogram);
         cBins.flushInto(acc.cand.histogram);
         dBins.flushInto(acc.diffHistogram);
+        bothBins.flushInto(acc.ref.histogram, acc.cand.histogram);
     }
 }

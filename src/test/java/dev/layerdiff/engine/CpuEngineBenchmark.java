@@ -29,8 +29,8 @@ public final class CpuEngineBenchmark {
         int n = (int) (mib * (1 << 20) / 4);
         Path dir = Path.of(System.getProperty("java.io.tmpdir"), "layerdiff-bench");
         Files.createDirectories(dir);
-        MappedByteBuffer a = file(dir.resolve("ref-" + mib + ".f32"), n, 1);
-        MappedByteBuffer b = file(dir.resolve("cand-" + mib + ".f32"), n, 2);
+        MappedByteBuffer a = file(dir.resolve("ref2-" + mib + ".f32"), n, 1);
+        MappedByteBuffer b = file(dir.resolve("cand2-" + mib + ".f32"), n, 2);
         TensorEntry ra = entry(a, n), rb = entry(b, n);
         double gb = 2.0 * n * 4 / 1e9;
         System.out.printf("input: 2 x %d MiB float32 (%.2f GB combined), %d cores, kernel lookup: %s%n", mib, gb,
@@ -38,7 +38,8 @@ public final class CpuEngineBenchmark {
         time("baseline read (2 threads)", gb, () -> baseline(a, b));
         CpuBackend scalar = new CpuBackend(CpuKernels.scalar(), 2, CpuBackend.DEFAULT_CHUNK_ELEMENTS);
         CpuBackend simd = new CpuBackend(CpuKernels.lookup(), 2, CpuBackend.DEFAULT_CHUNK_ELEMENTS);
-        for (CpuBackend be : new CpuBackend[] {scalar, simd}) {
+        boolean withScalar = !Boolean.getBoolean("bench.noscalar");
+        for (CpuBackend be : withScalar ? new CpuBackend[] {scalar, simd} : new CpuBackend[] {simd}) {
             for (boolean image : new boolean[] {false, true}) {
                 PairTask task = new PairTask(ra, rb, 1e-3, 1e-5, false, image);
                 time(be.name() + (image ? " + image" : ""), gb, () -> be.compare(List.of(task)).get(0).metrics().mismatched());
@@ -94,18 +95,25 @@ public final class CpuEngineBenchmark {
         return new TensorEntry("x", 0, DType.FLOAT32, new long[] {64, n / 64}, ByteOrder.LITTLE_ENDIAN, data);
     }
 
-    /** Activation-like float32 data (30% zeros), written once and then mapped read-only. */
+    /**
+     * Activation-like float32 data (30% exact zeros, normal otherwise), written once and then mapped
+     * read-only. The candidate (seed 2) is the reference with 1-ulp noise in 10% of the elements.
+     */
     private static MappedByteBuffer file(Path p, int n, long seed) throws IOException {
         if (!Files.exists(p) || Files.size(p) != 4L * n) {
             Random rnd = new Random(seed);
+            Random values = new Random(1);
             ByteBuffer block = ByteBuffer.allocate(1 << 22).order(ByteOrder.LITTLE_ENDIAN);
             float[] pattern = new float[1 << 20];
-            for (int i = 0; i < pattern.length; i++) pattern[i] = rnd.nextFloat() < 0.3 ? 0 : (float) rnd.nextGaussian();
+            for (int i = 0; i < pattern.length; i++) pattern[i] = values.nextFloat() < 0.3 ? 0 : (float) values.nextGaussian();
             try (FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 for (long done = 0; done < n; done += pattern.length) {
                     block.clear();
-                    float jitter = seed == 1 ? 0 : 1e-3f * (float) rnd.nextGaussian();
-                    for (int i = 0; i < pattern.length; i++) block.putFloat(pattern[i] + (i % 3 == 0 ? jitter : 0));
+                    for (int i = 0; i < pattern.length; i++) {
+                        float v = pattern[i];
+                        if (seed != 1 && v != 0 && rnd.nextFloat() < 0.1f) v = rnd.nextBoolean() ? Math.nextUp(v) : Math.nextDown(v);
+                        block.putFloat(v);
+                    }
                     block.flip();
                     while (block.hasRemaining()) ch.write(block);
                 }
