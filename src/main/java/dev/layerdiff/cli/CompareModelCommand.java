@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -53,57 +54,15 @@ final class CompareModelCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "keep the capture in this safetensors file")
     Path output;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "write the full report as JSON (atomically)")
-    Path json;
-
-    @Option(names = "--images", paramLabel = "DIR", description = "write an enhanced-diff PNG per diverged layer")
-    Path images;
-
-    @Option(names = "--rtol", paramLabel = "R", description = "relative tolerance for every layer")
-    Double rtol;
-
-    @Option(names = "--atol", paramLabel = "A", description = "absolute tolerance for every layer")
-    Double atol;
-
-    @Option(names = "--tol", paramLabel = "GLOB=RTOL,ATOL", description = "tolerance for layers matching GLOB (repeatable)")
-    List<String> tolerances = new ArrayList<>();
-
-    @Option(names = "--map", paramLabel = "REGEX=REPLACEMENT", description = "rename captured tensors before pairing (repeatable)")
-    List<String> mappings = new ArrayList<>();
-
-    @Option(names = "--equal-nan", description = "count NaN against NaN as equal")
-    boolean equalNan;
-
-    @Option(names = "--device", paramLabel = "auto|cpu|cuda", description = "comparison backend, as for compare")
-    String device;
-
-    @Option(names = "--quiet", description = "print only the verdict line")
-    boolean quiet;
-
-    @Option(names = "--verbose", description = "print stack traces of errors")
-    boolean verbose;
+    @Mixin
+    ComparisonFlags flags;
 
     @Override
     public Integer call() throws Exception {
         Path capture = output != null ? output : Files.createTempFile("layerdiff-capture", ".safetensors");
         try {
             Capture.run(new CaptureOptions(model, input, labels, grads, paramGrads, modelDevice, skip), capture);
-            // compare itself does the rest, so that both commands report and exit alike.
-            CompareCommand compare = new CompareCommand();
-            compare.spec = spec;
-            compare.reference = dump;
-            compare.candidate = capture;
-            compare.json = json;
-            compare.images = images;
-            compare.rtol = rtol;
-            compare.atol = atol;
-            compare.tolerances = tolerances;
-            compare.mappings = mappings;
-            compare.equalNan = equalNan;
-            compare.device = device;
-            compare.quiet = quiet;
-            compare.verbose = verbose;
-            return compare.call();
+            return flags.compareAndReport(dump, capture, spec.commandLine().getOut());
         } finally {
             if (output == null) Files.deleteIfExists(capture);
         }
