@@ -1,14 +1,12 @@
 package dev.layerdiff.cli;
 
 import dev.layerdiff.capture.Capture;
-import dev.layerdiff.capture.CaptureOptions;
 import dev.layerdiff.capture.CaptureResult;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -31,21 +29,8 @@ final class CaptureCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "TorchScript module (torch.jit.trace/script(...).save(...))")
     Path model;
 
-    @Option(names = "--input", required = true, paramLabel = "FILE",
-            description = ".pt (a tensor, or a dict with 'input' and 'labels'), .npy, .npz or .safetensors (one tensor, or one named 'input')")
-    Path input;
-
-    @Option(names = "--labels", paramLabel = "FILE", description = "labels for --grads (default: the 'labels' tensor of the input file)")
-    Path labels;
-
-    @Option(names = "--grads", description = "also write grad/<module>: gradients of cross-entropy(output, labels) at each activation")
-    boolean grads;
-
-    @Option(names = "--param-grads", description = "also write param_grad/<parameter>")
-    boolean paramGrads;
-
-    @Option(names = "--skip", paramLabel = "GLOB", description = "leave tensors whose name matches GLOB out of the dump (repeatable)")
-    List<String> skip = new ArrayList<>();
+    @Mixin
+    ModelFlags modelFlags;
 
     @Option(names = "--device", paramLabel = "cpu|cuda", description = "where the model runs (default cpu; cuda needs the -Pgpu build)")
     String device;
@@ -59,7 +44,7 @@ final class CaptureCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        CaptureResult r = Capture.run(new CaptureOptions(model, input, labels, grads, paramGrads, device, skip), output);
+        CaptureResult r = Capture.run(modelFlags.toOptions(model, device), output);
         out.printf("%s: %d activations, %d gradients, %d parameter gradients (%s)%n",
                 r.file(), r.order().size(), r.gradients(), r.paramGradients(), r.producer());
         out.flush();

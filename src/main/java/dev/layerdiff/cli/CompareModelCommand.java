@@ -1,11 +1,8 @@
 package dev.layerdiff.cli;
 
 import dev.layerdiff.capture.Capture;
-import dev.layerdiff.capture.CaptureOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,20 +30,8 @@ final class CompareModelCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "DUMP", description = "reference dump (.safetensors, .pt, .npz, .npy or a directory)")
     Path dump;
 
-    @Option(names = "--input", required = true, paramLabel = "FILE", description = "model input, as for capture")
-    Path input;
-
-    @Option(names = "--labels", paramLabel = "FILE", description = "labels for --grads (default: the 'labels' tensor of the input file)")
-    Path labels;
-
-    @Option(names = "--grads", description = "capture and compare activation gradients")
-    boolean grads;
-
-    @Option(names = "--param-grads", description = "capture and compare parameter gradients")
-    boolean paramGrads;
-
-    @Option(names = "--skip", paramLabel = "GLOB", description = "leave captured tensors matching GLOB out (repeatable)")
-    List<String> skip = new ArrayList<>();
+    @Mixin
+    ModelFlags modelFlags;
 
     @Option(names = "--model-device", paramLabel = "cpu|cuda", description = "where the model runs (default cpu)")
     String modelDevice;
@@ -61,7 +46,7 @@ final class CompareModelCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path capture = output != null ? output : Files.createTempFile("layerdiff-capture", ".safetensors");
         try {
-            Capture.run(new CaptureOptions(model, input, labels, grads, paramGrads, modelDevice, skip), capture);
+            Capture.run(modelFlags.toOptions(model, modelDevice), capture);
             return flags.compareAndReport(dump, capture, spec.commandLine().getOut());
         } finally {
             if (output == null) Files.deleteIfExists(capture);

@@ -1,0 +1,36 @@
+package dev.layerdiff.cli;
+
+import dev.layerdiff.capture.CaptureOptions;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * What to run a TorchScript model on and what to capture: the options {@code capture} and
+ * {@code compare-model} share (a picocli mixin). It holds only plain types, so building it at start-up
+ * never loads libtorch.
+ */
+final class ModelFlags {
+
+    @Option(names = "--input", required = true, paramLabel = "FILE",
+            description = ".pt (a tensor, or a dict with 'input' and 'labels'), .npy, .npz or .safetensors (one tensor, or one named 'input')")
+    Path input;
+
+    @Option(names = "--labels", paramLabel = "FILE", description = "labels for --grads (default: the 'labels' tensor of the input file)")
+    Path labels;
+
+    @Option(names = "--grads", description = "also capture grad/<module>: gradients of cross-entropy(output, labels) at each activation")
+    boolean grads;
+
+    @Option(names = "--param-grads", description = "also capture param_grad/<parameter>")
+    boolean paramGrads;
+
+    @Option(names = "--skip", paramLabel = "GLOB", description = "leave captured tensors whose name matches GLOB out (repeatable)")
+    List<String> skip = new ArrayList<>();
+
+    /** The capture of {@code model} on {@code device} (null: the CPU). */
+    CaptureOptions toOptions(Path model, String device) {
+        return new CaptureOptions(model, input, labels, grads, paramGrads, device, skip);
+    }
+}
