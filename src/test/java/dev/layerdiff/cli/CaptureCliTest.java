@@ -1,5 +1,6 @@
 package dev.layerdiff.cli;
 
+import static dev.layerdiff.cli.CliTest.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,9 +10,8 @@ import dev.layerdiff.archive.Archive;
 import dev.layerdiff.archive.Archives;
 import dev.layerdiff.archive.TensorEntry;
 import dev.layerdiff.archive.safetensors.SafetensorsWriter;
+import dev.layerdiff.cli.CliTest.Run;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -30,15 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
 class CaptureCliTest {
     @TempDir
     Path tmp;
-
-    record Run(int exit, String out, String err) {}
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     static String model(String name) {
         try {
