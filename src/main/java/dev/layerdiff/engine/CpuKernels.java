@@ -8,43 +8,69 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Chooses the CPU kernel once per JVM: the Vector API kernel when the {@code jdk.incubator.vector}
- * module is in the boot layer and {@code -Dlayerdiff.simd} is not {@code false}, else the scalar one.
- * The SIMD class lives in a separate source root compiled against the incubator module and is loaded
- * by reflection, so this class and everything that links to it run without the module.
+ * Chooses the CPU kernel once per JVM, Native -> SIMD -> scalar: the native AVX2 kernel (built by
+ * {@code cppbuild.sh}, bound by JavaCPP) unless {@code -Dlayerdiff.native=false} or it cannot run here,
+ * handing what it does not cover to the Java kernel; the Java kernel is the Vector API one when the
+ * {@code jdk.incubator.vector} module is in the boot layer and {@code -Dlayerdiff.simd} is not
+ * {@code false}, else the scalar one. Both accelerated kernels are loaded by reflection (the SIMD class
+ * lives in a separate source root compiled against the incubator module), so this class and everything
+ * that links to it run without the module, JavaCPP or a native library.
  */
 public final class CpuKernels {
     private CpuKernels() {}
 
     /** System property: {@code true} (require SIMD), {@code false} (never) or unset (when available). */
     public static final String PROPERTY = "layerdiff.simd";
+    /** System property: {@code true} (require the native kernel), {@code false} (never) or unset. */
+    public static final String NATIVE_PROPERTY = "layerdiff.native";
     static final String VECTOR_MODULE = "jdk.incubator.vector";
     static final String SIMD_CLASS = "dev.layerdiff.engine.simd.SimdKernel";
+    static final String NATIVE_CLASS = "dev.layerdiff.engine.nativecpu.NativeKernel";
 
     private static final Logger LOG = Logger.getLogger(CpuKernels.class.getName());
 
     private static final class Holder {
         static final Holder INSTANCE = new Holder();
+        final CpuKernel java;
         final CpuKernel kernel;
         final String cause;
+        final String nativeCause;
 
         private Holder() {
             String why = simdRefusal();
             CpuKernel k = why == null ? loadSimd() : null;
             if (k == null && why == null) why = lastProbeFailure;
-            kernel = k != null ? k : new ScalarKernel();
+            java = k != null ? k : new ScalarKernel();
             cause = why;
-            // Quiet by default (FINE): the scalar kernel is correct, only slower.
+            // Quiet by default (FINE): the Java kernels are correct, only slower.
             if (why != null) LOG.log(Level.FINE, "layerdiff: SIMD kernel off: {0}; using the scalar CPU kernel", why);
-            else LOG.log(Level.FINE, "layerdiff: using the SIMD CPU kernel");
+            String nativeWhy = nativeRefusal();
+            CpuKernel n = nativeWhy == null ? loadNative(java) : null;
+            if (n == null && nativeWhy == null) nativeWhy = lastNativeFailure;
+            nativeCause = nativeWhy;
+            kernel = n != null ? n : java;
+            if (nativeWhy != null) LOG.log(Level.FINE, "layerdiff: native CPU kernel off: {0}", nativeWhy);
+            LOG.log(Level.FINE, "layerdiff: using the {0} CPU kernel", kernel.name());
         }
     }
+
+    private static String lastNativeFailure;
 
     private static String lastProbeFailure;
 
     /** The kernel to use in this JVM. */
     public static CpuKernel lookup() {
         return Holder.INSTANCE.kernel;
+    }
+
+    /** The best Java kernel (SIMD or scalar): what the native kernel hands its other cases to. */
+    public static CpuKernel java() {
+        return Holder.INSTANCE.java;
+    }
+
+    /** Why {@link #lookup()} did not pick the native kernel, or null if it did. */
+    public static String nativeUnavailabilityCause() {
+        return Holder.INSTANCE.nativeCause;
     }
 
     /** The reference kernel (always available). */
@@ -60,6 +86,44 @@ public final class CpuKernels {
     /** Whether the vector module is in the boot layer (what {@code --add-modules} decides). */
     public static boolean vectorModulePresent() {
         return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
+    }
+
+    private static String nativeRefusal() {
+        String p = System.getProperty(NATIVE_PROPERTY);
+        if (p != null && !p.equals("true") && !p.equals("false")) {
+            throw new IllegalArgumentException("-D" + NATIVE_PROPERTY + "=" + p + ": expected true or false");
+        }
+        return "false".equals(p) ? "disabled by -D" + NATIVE_PROPERTY + "=false" : null;
+    }
+
+    /**
+     * Loads and probes the native kernel. JavaCPP or the kernel class missing from the classpath is a
+     * soft refusal (the core jar runs alone); an {@link UnsupportedOperationException} from the
+     * constructor (another platform, no AVX2) too; anything else is a packaging bug and fails loudly.
+     */
+    private static CpuKernel loadNative(CpuKernel fallback) {
+        boolean required = "true".equals(System.getProperty(NATIVE_PROPERTY));
+        CpuKernel k;
+        try {
+            Class<?> cls = Class.forName(NATIVE_CLASS);
+            k = (CpuKernel) cls.getConstructor(CpuKernel.class).newInstance(fallback);
+        } catch (ClassNotFoundException | NoClassDefFoundError e) {
+            lastNativeFailure = "JavaCPP or " + NATIVE_CLASS + " is not on the classpath";
+            if (required) throw new IllegalStateException("-D" + NATIVE_PROPERTY + "=true but " + lastNativeFailure, e);
+            return null;
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof UnsupportedOperationException u) {
+                lastNativeFailure = u.getMessage();
+                if (required) throw new IllegalStateException(u.getMessage(), u);
+                return null;
+            }
+            throw new IllegalStateException("native CPU kernel failed to start: " + e.getCause().getMessage(),
+                    e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("packaging bug: cannot instantiate " + NATIVE_CLASS, e);
+        }
+        probe(k);
+        return k;
     }
 
     private static String simdRefusal() {
@@ -107,10 +171,10 @@ public final class CpuKernels {
         return k;
     }
 
-    /** Runs a trivial comparison so a linkage error surfaces here, not in the middle of a report. */
+    /** Runs a trivial comparison (direct buffers, as mapped files give) so a linkage error surfaces here. */
     private static void probe(CpuKernel k) {
-        ByteBuffer a = ByteBuffer.allocate(4 * 40).order(ByteOrder.LITTLE_ENDIAN);
-        ByteBuffer b = ByteBuffer.allocate(4 * 40).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer a = ByteBuffer.allocateDirect(4 * 40).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocateDirect(4 * 40).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < 40; i++) {
             a.putFloat(4 * i, i);
             b.putFloat(4 * i, i + (i == 17 ? 3 : 0));
@@ -118,7 +182,7 @@ public final class CpuKernels {
         PairPartial p = new PairPartial(0, 0, false, null);
         k.compare(a, DType.FLOAT32, b, DType.FLOAT32, 40, 0, p);
         if (p.maxAbsIndex != 17 || p.mismatched != 1 || p.ref.count != 40) {
-            throw new IllegalStateException("SIMD kernel probe gave wrong results: max_abs_index " + p.maxAbsIndex
+            throw new IllegalStateException(k.name() + " kernel probe gave wrong results: max_abs_index " + p.maxAbsIndex
                     + ", mismatched " + p.mismatched);
         }
     }

@@ -32,10 +32,17 @@ public final class KernelScratch {
     public final int[] intLanes = new int[64];
     /** Set by a kernel per block: every ref code equals its cand code. */
     public boolean codesAgree;
+    private double[] imageKeys;
 
     /** This thread's scratch. */
     public static KernelScratch get() {
         return LOCAL.get();
+    }
+
+    /** Image keys for {@code n} elements, for kernels that produce them in larger slices than a block. */
+    public double[] imageKeys(int n) {
+        if (imageKeys == null || imageKeys.length < n) imageKeys = new double[n];
+        return imageKeys;
     }
 
     /** Moves the pending histogram counts of a pair into its partial. */

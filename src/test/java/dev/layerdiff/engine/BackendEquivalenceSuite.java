@@ -47,11 +47,16 @@ public abstract class BackendEquivalenceSuite {
     }
 
     private List<PairTask> tasks(Random rnd, DType rt, DType ct, ByteOrder order, boolean sequential) {
+        return tasks(rnd, rt, ct, order, sequential, 0.02);
+    }
+
+    private List<PairTask> tasks(Random rnd, DType rt, DType ct, ByteOrder order, boolean sequential,
+                                 double specials) {
         List<PairTask> tasks = new ArrayList<>();
         int v = 0;
         for (int n : SIZES) {
-            double[] r = TestTensors.activations(rnd, n, 0.02);
-            double[] c = TestTensors.perturbed(rnd, r, 0.02);
+            double[] r = TestTensors.activations(rnd, n, specials);
+            double[] c = TestTensors.perturbed(rnd, r, specials);
             long[] shape = shapeFor(n, v++);
             TensorEntry re = randomTensor(rnd, rt, shape, order, r);
             TensorEntry ce = randomTensor(rnd, ct, shape, order, c);
@@ -77,6 +82,10 @@ public abstract class BackendEquivalenceSuite {
             assertThat(a.referenceHistogram()).as(what + " ref histogram").isEqualTo(e.referenceHistogram());
             assertThat(a.candidateHistogram()).as(what + " cand histogram").isEqualTo(e.candidateHistogram());
             assertThat(a.diffHistogram()).as(what + " diff histogram").isEqualTo(e.diffHistogram());
+            if (e.image() == null) {
+                assertThat(a.image()).as(what + " image").isNull();
+                continue;
+            }
             assertThat(a.image().width()).as(what + " width").isEqualTo(e.image().width());
             assertThat(a.image().height()).as(what + " height").isEqualTo(e.image().height());
             assertThat(a.image().rgba()).as(what + " image").isEqualTo(e.image().rgba());
@@ -140,6 +149,69 @@ public abstract class BackendEquivalenceSuite {
             double[] c = TestTensors.perturbed(rnd, r, 0.001);
             tasks.add(new PairTask(randomTensor(rnd, DType.FLOAT32, shape, ByteOrder.LITTLE_ENDIAN, r),
                     randomTensor(rnd, DType.FLOAT32, shape, ByteOrder.LITTLE_ENDIAN, c), 1e-4, 1e-6, false, true));
+        }
+        assertSame(tasks);
+    }
+
+    /** Blocks with no NaN or infinity: what accelerated kernels take their fast paths on. */
+    @Test
+    void float32WithoutSpecials() throws IOException {
+        assertSame(tasks(new Random(18), DType.FLOAT32, DType.FLOAT32, ByteOrder.LITTLE_ENDIAN, false, 0));
+        assertSame(tasks(new Random(19), DType.FLOAT32, DType.FLOAT32, ByteOrder.LITTLE_ENDIAN, false, 1e-5));
+    }
+
+    /** float16 and bfloat16 from random finite bit patterns (subnormals, both zeros), and mixed with float32. */
+    @Test
+    void narrowFloatsWithoutSpecials() throws IOException {
+        Random rnd = new Random(20);
+        List<PairTask> tasks = new ArrayList<>();
+        for (int n : SIZES) {
+            for (DType[] types : new DType[][] {{DType.FLOAT16, DType.FLOAT16}, {DType.BFLOAT16, DType.BFLOAT16},
+                {DType.FLOAT32, DType.FLOAT16}, {DType.BFLOAT16, DType.FLOAT32}}) {
+                tasks.add(new PairTask(finiteTensor(rnd, types[0], n), finiteTensor(rnd, types[1], n), 1e-2, 1e-3,
+                        false, true));
+            }
+        }
+        assertSame(tasks);
+    }
+
+    /** A finite tensor: random bits with any all-ones exponent field (NaN, Inf) cleared to a smaller one. */
+    static TensorEntry finiteTensor(Random rnd, DType t, int n) {
+        ByteBuffer b = TestTensors.randomBytes(rnd, n * t.byteSize(), ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < n; i++) {
+            switch (t) {
+                case FLOAT16 -> { if ((b.getShort(2 * i) & 0x7C00) == 0x7C00) b.putShort(2 * i, (short) (b.getShort(2 * i) & ~0x4000)); }
+                case BFLOAT16 -> { if ((b.getShort(2 * i) & 0x7F80) == 0x7F80) b.putShort(2 * i, (short) (b.getShort(2 * i) & ~0x4000)); }
+                case FLOAT32 -> b.putFloat(4 * i, (float) (rnd.nextGaussian() * Math.scalb(1.0, rnd.nextInt(40) - 20)));
+                default -> throw new IllegalArgumentException(t.toString());
+            }
+        }
+        return TestTensors.entry("f", t, new long[] {n}, ByteOrder.LITTLE_ENDIAN, TestTensors.of(b));
+    }
+
+    /**
+     * Candidates one ulp off in a sixteenth of the elements (both sides' bins agree, most |d| are 0),
+     * identical ones, tolerances that no block exceeds, and tensors of signed zeros only.
+     */
+    @Test
+    void nearlyIdenticalAndSignedZeros() throws IOException {
+        Random rnd = new Random(21);
+        List<PairTask> tasks = new ArrayList<>();
+        for (int n : SIZES) {
+            double[] r = TestTensors.rounded(DType.FLOAT32, TestTensors.activations(rnd, n, 0));
+            double[] c = r.clone();
+            for (int i = 0; i < n; i++) if (rnd.nextInt(16) == 0) c[i] = Math.nextUp((float) r[i]);
+            tasks.add(new PairTask(TestTensors.tensor(DType.FLOAT32, ByteOrder.LITTLE_ENDIAN, r),
+                    TestTensors.tensor(DType.FLOAT32, ByteOrder.LITTLE_ENDIAN, c), 1.3e-6, 1e-5, false, true));
+            tasks.add(new PairTask(TestTensors.tensor(DType.FLOAT32, ByteOrder.LITTLE_ENDIAN, r),
+                    TestTensors.tensor(DType.FLOAT32, ByteOrder.LITTLE_ENDIAN, r), 0, 0, false, true));
+            tasks.add(new PairTask(TestTensors.tensor(DType.FLOAT32, ByteOrder.LITTLE_ENDIAN, r),
+                    TestTensors.tensor(DType.FLOAT32, ByteOrder.LITTLE_ENDIAN, c), 0.5, 1, false, false));
+            double[] negZeros = new double[n], mixedZeros = new double[n];
+            java.util.Arrays.fill(negZeros, -0.0);
+            for (int i = 0; i < n; i++) mixedZeros[i] = rnd.nextBoolean() ? 0.0 : -0.0;
+            tasks.add(new PairTask(TestTensors.tensor(DType.FLOAT32, ByteOrder.LITTLE_ENDIAN, negZeros),
+                    TestTensors.tensor(DType.FLOAT32, ByteOrder.LITTLE_ENDIAN, mixedZeros), 0, 0, false, true));
         }
         assertSame(tasks);
     }

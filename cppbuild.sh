@@ -1,0 +1,27 @@
+#!/bin/bash
+# Builds layerdiff's native libraries into cppbuild/<platform>/lib, where the JavaCPP Maven plugin
+# links its JNI glue against them (see the javacpp plugin in pom.xml). Run by Maven at `initialize`;
+# by hand: ./cppbuild.sh [platform].
+set -eu
+
+PLATFORM=${1:-${PLATFORM:-linux-x86_64}}
+ROOT=$(cd "$(dirname "$0")" && pwd)
+OUT="$ROOT/cppbuild/$PLATFORM"
+SRC="$ROOT/src/main/native"
+mkdir -p "$OUT/lib" "$OUT/obj"
+
+case "$PLATFORM" in
+    linux-x86_64)
+        CC=${CC:-gcc}
+        # -ffp-contract=off: the kernel's tolerance test must round like every other backend's
+        # (multiply, then add; never fused). AVX2/FMA/F16C are checked at run time (ld_cpu_supported).
+        "$CC" -std=c11 -O3 -fPIC -mavx2 -mfma -mf16c -ffp-contract=off -Wall -Wextra -Werror \
+            -c "$SRC/cpu/layerdiff_cpu.c" -o "$OUT/obj/layerdiff_cpu.o"
+        ar rcs "$OUT/lib/liblayerdiff_cpu.a" "$OUT/obj/layerdiff_cpu.o"
+        ;;
+    *)
+        echo "cppbuild.sh: no native build for platform $PLATFORM (only linux-x86_64)" >&2
+        exit 1
+        ;;
+esac
+echo "cppbuild.sh: built $OUT/lib/liblayerdiff_cpu.a" >&2

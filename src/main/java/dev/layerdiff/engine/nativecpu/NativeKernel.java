@@ -1,0 +1,175 @@
+package dev.layerdiff.engine.nativecpu;
+
+import dev.layerdiff.archive.DType;
+import dev.layerdiff.compare.Histogram;
+import dev.layerdiff.engine.CpuKernel;
+import dev.layerdiff.engine.ImageAccumulator;
+import dev.layerdiff.engine.KernelScratch;
+import dev.layerdiff.engine.PairPartial;
+import dev.layerdiff.engine.SidePartial;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * The native CPU kernel ({@code src/main/native/cpu}, AVX2): pairs of little-endian float32, float16
+ * and bfloat16 in any combination, read in place from direct (mapped) buffers. Everything else (other
+ * dtypes, heap buffers, single-side summaries) goes to the Java kernel it was given. Loaded by
+ * reflection from {@code CpuKernels}, so the core links neither this class nor JavaCPP.
+ *
+ * <p>Results equal the Java kernels' exactly but for the order of additions in sums: the C code is a
+ * transcription of {@code ScalarKernel} (same double arithmetic, tolerance multiplied then added).
+ */
+public final class NativeKernel implements CpuKernel {
+    /** Histogram codes per histogram in {@code ld_pair}. */
+    private static final int CODES = 260;
+    /** Bytes of {@code ld_side}: 5 scalars and a histogram, 8 bytes each. */
+    private static final int SIDE_BYTES = (5 + CODES) * 8;
+    /** Offsets in {@code ld_pair}: the two sides, the |d| histogram, then 10 scalars. */
+    private static final int REF = 0, CAND = SIDE_BYTES, DIFF = 2 * SIDE_BYTES, SCALARS = DIFF + CODES * 8;
+    /** Bytes of {@code ld_pair}. */
+    static final int PAIR_BYTES = SCALARS + 10 * 8;
+    /** Elements per native call when the pair has an image: its keys pass through a direct buffer. */
+    static final int IMAGE_SLICE = 1 << 18;
+
+    private final CpuKernel fallback;
+    private final ThreadLocal<Scratch> scratch;
+
+    /** Per-thread native memory: the result struct, the kernel's tables, the image keys. */
+    private static final class Scratch {
+        final ByteBuffer out = ByteBuffer.allocateDirect(PAIR_BYTES).order(ByteOrder.nativeOrder());
+        final ByteBuffer tables;
+        ByteBuffer keys;
+
+        Scratch(long tableBytes) {
+            tables = ByteBuffer.allocateDirect(Math.toIntExact(tableBytes));
+        }
+
+        ByteBuffer keys() {
+            if (keys == null) keys = ByteBuffer.allocateDirect(8 * IMAGE_SLICE).order(ByteOrder.nativeOrder());
+            return keys;
+        }
+    }
+
+    /**
+     * Loads and checks the native library. Throws {@link UnsupportedOperationException} where it cannot
+     * run here (another platform, a CPU without AVX2/FMA/F16C): a soft refusal. A library that is
+     * missing on its own platform, or disagrees on the result layout, is a packaging bug and throws
+     * {@link IllegalStateException}.
+     */
+    public NativeKernel(CpuKernel fallback) {
+        this.fallback = fallback;
+        String platform = org.bytedeco.javacpp.Loader.getPlatform();
+        if (!platform.equals("linux-x86_64")) {
+            throw new UnsupportedOperationException("no native CPU kernel is built for " + platform);
+        }
+        try {
+            NativeCpu.load();
+        } catch (UnsatisfiedLinkError e) {
+            throw new IllegalStateException("packaging bug: the native CPU kernel for linux-x86_64 is missing or"
+                    + " does not load (" + e.getMessage() + "); was the jar built with cppbuild.sh and gcc?", e);
+        }
+        if (NativeCpu.ld_cpu_supported() == 0) {
+            throw new UnsupportedOperationException("the CPU lacks AVX2, FMA or F16C");
+        }
+        if (NativeCpu.ld_pair_size() != PAIR_BYTES) {
+            throw new IllegalStateException("packaging bug: native ld_pair is " + NativeCpu.ld_pair_size()
+                    + " bytes, Java expects " + PAIR_BYTES);
+        }
+        long tables = NativeCpu.ld_scratch_size();
+        scratch = ThreadLocal.withInitial(() -> new Scratch(tables));
+    }
+
+    @Override
+    public String name() {
+        return "native";
+    }
+
+    /** The native element type of this buffer and dtype, or -1 if the Java kernel must run. */
+    private static int nativeType(ByteBuffer b, DType t) {
+        if (!b.isDirect() || b.order() != ByteOrder.LITTLE_ENDIAN) return -1;
+        return switch (t) {
+            case FLOAT32 -> NativeCpu.F32;
+            case FLOAT16 -> NativeCpu.F16;
+            case BFLOAT16 -> NativeCpu.BF16;
+            default -> -1;
+        };
+    }
+
+    @Override
+    public void compare(ByteBuffer ref, DType refType, ByteBuffer cand, DType candType, int n, long firstIndex,
+                        PairPartial acc) {
+        int rt = nativeType(ref, refType), ct = nativeType(cand, candType);
+        if (rt < 0 || ct < 0) {
+            fallback.compare(ref, refType, cand, candType, n, firstIndex, acc);
+            return;
+        }
+        Scratch s = scratch.get();
+        ImageAccumulator image = acc.image;
+        if (image == null) {
+            // slice(): the address JavaCPP passes is the buffer's position
+            NativeCpu.ld_compare(ref.slice(), rt, cand.slice(), ct, n, firstIndex, acc.rtol, acc.atol, acc.equalNan ? 1 : 0,
+                    s.out, s.tables, null);
+            fold(s.out, acc);
+            return;
+        }
+        // With an image, the keys come back through a direct buffer one slice at a time.
+        ByteBuffer keys = s.keys();
+        double[] k = KernelScratch.get().imageKeys(IMAGE_SLICE);
+        int rSize = refType.byteSize(), cSize = candType.byteSize();
+        for (int off = 0; off < n; off += IMAGE_SLICE) {
+            int len = Math.min(IMAGE_SLICE, n - off);
+            NativeCpu.ld_compare(ref.slice(ref.position() + off * rSize, len * rSize), rt,
+                    cand.slice(cand.position() + off * cSize, len * cSize), ct,
+                    len, firstIndex + off, acc.rtol, acc.atol, acc.equalNan ? 1 : 0, s.out, s.tables, keys);
+            fold(s.out, acc);
+            keys.asDoubleBuffer().get(0, k, 0, len);
+            image.accept(k, len, firstIndex + off);
+        }
+    }
+
+    @Override
+    public void summarize(ByteBuffer values, DType type, int n, SidePartial acc) {
+        fallback.summarize(values, type, n, acc);
+    }
+
+    /** Folds one native result (of later elements) into {@code acc}, as {@link PairPartial#merge} does. */
+    private static void fold(ByteBuffer o, PairPartial acc) {
+        foldSide(o, REF, acc.ref);
+        foldSide(o, CAND, acc.cand);
+        foldHistogram(o, DIFF, acc.diffHistogram);
+        acc.finitePairs += o.getLong(SCALARS);
+        acc.mismatched += o.getLong(SCALARS + 8);
+        long maxAbsIndex = o.getLong(SCALARS + 16);
+        acc.sumAbs += o.getDouble(SCALARS + 24);
+        acc.sumSq += o.getDouble(SCALARS + 32);
+        acc.sumRR += o.getDouble(SCALARS + 40);
+        acc.sumCC += o.getDouble(SCALARS + 48);
+        acc.sumRC += o.getDouble(SCALARS + 56);
+        double maxAbs = o.getDouble(SCALARS + 64);
+        if (maxAbsIndex >= 0 && (acc.maxAbsIndex < 0 || maxAbs > acc.maxAbs)) {
+            acc.maxAbs = maxAbs;
+            acc.maxAbsIndex = maxAbsIndex;
+        }
+        acc.maxRel = Math.max(acc.maxRel, o.getDouble(SCALARS + 72));
+    }
+
+    private static void foldSide(ByteBuffer o, int at, SidePartial side) {
+        side.count += o.getLong(at);
+        side.min = Math.min(side.min, o.getDouble(at + 8));
+        side.max = Math.max(side.max, o.getDouble(at + 16));
+        side.sum += o.getDouble(at + 24);
+        side.sumSq += o.getDouble(at + 32);
+        foldHistogram(o, at + 40, side.histogram);
+    }
+
+    /** Codes as in {@code BinCounts}: 128 positive bins, 128 negative, zero, NaN, +Inf, -Inf. */
+    private static void foldHistogram(ByteBuffer o, int at, Histogram h) {
+        for (int b = 0; b < Histogram.BINS; b++) {
+            long pos = o.getLong(at + 8 * b), neg = o.getLong(at + 8 * (128 + b));
+            if (pos != 0) h.addPositive(b, pos);
+            if (neg != 0) h.addNegative(b, neg);
+        }
+        h.addSpecial(o.getLong(at + 8 * 256), o.getLong(at + 8 * 257), o.getLong(at + 8 * 258),
+                o.getLong(at + 8 * 259));
+    }
+}

@@ -1,0 +1,456 @@
+/*
+ * layerdiff's native CPU kernel (AVX2 + FMA + F16C). The semantics are those of the Java reference
+ * kernel, dev.layerdiff.engine.ScalarKernel, element for element: counts, histograms, min, max,
+ * max_abs (and its first index) and max_rel are bit-identical; sums differ only in the order of
+ * additions (4 double lanes per accumulator), within CompareBackend.SUM_RELATIVE_TOLERANCE.
+ *
+ * Why it is fast: one pass per block of BLOCK pairs, with everything fused into one loop over 8 pairs
+ * at a time. Blocks without NaN or infinity (nearly all) take the vector loop; a block with one, and
+ * the last n % 8 pairs, take a scalar loop that is a transcription of ScalarKernel.compareBlock.
+ * The cost that remains is the histograms (a scalar load+store per count), so the vector loop bins
+ * values by their raw sign+exponent bits (one shift; mapped to clamped bins once per call) and, when
+ * the two sides' raw keys agree (the usual case, ref ~ cand), counts each pair once in a joint
+ * (value key, |d| bin) table whose row sums are both value histograms and column sums the |d| one.
+ *
+ * Compile with -ffp-contract=off: the tolerance atol + rtol * |ref| must round like every other
+ * backend's (multiply, then add), so the compiler must not fuse it.
+ */
+#include "layerdiff_cpu.h"
+
+#include <immintrin.h>
+#include <math.h>
+#include <string.h>
+
+#define BLOCK 2048
+/* Calls shorter than this count per histogram: the joint table's flush scans 512 KB. */
+#define JOINT_MIN 65536
+#define KEYS 512          /* raw float keys: sign and exponent bits, bits >> 23 */
+#define DBINS 128         /* |d| bins; |d| = 0 is counted in bin 0 and moved to LD_ZERO at the flush */
+#define JCOPY (KEYS * DBINS)
+
+/* Caller-owned (Java allocates it, direct and zeroed); left zeroed by every call. */
+typedef struct ld_scratch {
+    uint32_t joint[2 * JCOPY];     /* two interleaved copies: runs of one cell do not serialize */
+    uint32_t key_r[KEYS], key_c[KEYS], dbin[DBINS];
+    float rbuf[BLOCK], cbuf[BLOCK];
+    uint32_t jidx[BLOCK];
+} ld_scratch;
+
+int64_t ld_scratch_size(void) { return (int64_t) sizeof(ld_scratch); }
+
+int64_t ld_pair_size(void) { return (int64_t) sizeof(ld_pair); }
+
+int ld_cpu_supported(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+}
+
+/* ---- Java's Math.min / Math.max for non-NaN doubles: -0.0 sorts below 0.0. ---- */
+
+static inline double jmin(double a, double b) {
+    if (a == b) return signbit(a) ? a : b;
+    return a < b ? a : b;
+}
+
+static inline double jmax(double a, double b) {
+    if (a == b) return signbit(a) ? b : a;
+    return a > b ? a : b;
+}
+
+/* BinCounts.codeOf: the histogram code of a double. */
+static inline int code_of(double x) {
+    uint64_t bits;
+    memcpy(&bits, &x, 8);
+    uint64_t abs = bits & 0x7FFFFFFFFFFFFFFFULL;
+    int sign = (int) (bits >> 63);
+    int e = (int) (abs >> 52);
+    if (e == 0x7FF) return abs == 0x7FF0000000000000ULL ? LD_POS_INF + sign : LD_NAN;
+    if (abs == 0) return LD_ZERO;
+    int bin = e - 959;
+    bin = bin < 0 ? 0 : bin > 127 ? 127 : bin;
+    return bin | (sign << 7);
+}
+
+/* Running state of one call, beyond what lives in *out. */
+typedef struct state {
+    ld_pair *out;
+    double rtol, atol;
+    int equal_nan, joint;
+    /* vector-path accumulators, reduced once at the end */
+    __m256d rsum, rsq, csum, csq, src, sabs, ssq;
+    __m256i mism;
+    __m256 rmin, rmax, cmin, cmax;
+    __m256i dzero;                               /* pairs with |d| = 0 */
+    int64_t vec_pairs;
+} state;
+
+/* ---- The scalar path: ScalarKernel.sideBlock and compareBlock, transcribed. ---- */
+
+static inline void side_add(ld_side *s, double x) {
+    s->hist[code_of(x)]++;
+    if (isfinite(x)) {
+        s->min = jmin(s->min, x);
+        s->max = jmax(s->max, x);
+        s->sum += x;
+        s->sum_sq += x * x;
+    }
+}
+
+static void scalar_pairs(state *st, const float *r, const float *c, int from, int to, int64_t index0,
+                         double *keys) {
+    ld_pair *o = st->out;
+    const double rtol = st->rtol, atol = st->atol;
+    for (int i = from; i < to; i++) {
+        double x = r[i], y = c[i];
+        side_add(&o->ref, x);
+        side_add(&o->cand, y);
+        int equal = x == y;
+        double a = equal ? 0 : fabs(y - x);
+        o->diff_hist[code_of(a)]++;
+        if (keys) keys[i] = a < INFINITY ? a : INFINITY;
+        if (isfinite(x) && isfinite(y)) {
+            double d = y - x;
+            double ad = fabs(d);
+            o->finite_pairs++;
+            o->sum_abs += ad;
+            o->sum_sq += d * d;
+            o->sum_rr += x * x;
+            o->sum_cc += y * y;
+            o->sum_rc += x * y;
+            if (ad > o->max_abs || o->max_abs_index < 0) {
+                o->max_abs = ad;
+                o->max_abs_index = index0 + i;
+            }
+            if (x != 0) o->max_rel = fmax(o->max_rel, ad / fabs(x));
+            double tol = atol + rtol * fabs(x);
+            if (!equal && ad > tol) o->mismatched++;
+        } else if (!equal && !(st->equal_nan && x != x && y != y)) {
+            o->mismatched++;
+        }
+    }
+    o->ref.count += to - from;
+    o->cand.count += to - from;
+}
+
+/* ---- The vector path. ---- */
+
+static inline double hsum(__m256d v) {
+    __m128d s = _mm_add_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
+    return _mm_cvtsd_f64(_mm_add_sd(s, _mm_unpackhi_pd(s, s)));
+}
+
+static inline int64_t hsum_epi64(__m256i v) {
+    int64_t t[4];
+    _mm256_storeu_si256((__m256i *) t, v);
+    return t[0] + t[1] + t[2] + t[3];
+}
+
+static inline int64_t hsum_epi32(__m256i v) {
+    int32_t t[8];
+    _mm256_storeu_si256((__m256i *) t, v);
+    int64_t s = 0;
+    for (int i = 0; i < 8; i++) s += t[i];
+    return s;
+}
+
+static inline __m256d widen_lo(__m256 v) { return _mm256_cvtps_pd(_mm256_castps256_ps128(v)); }
+
+static inline __m256d widen_hi(__m256 v) { return _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1)); }
+
+/*
+ * One block of len pairs (len % 8 == 0) with no NaN or infinity on either side; returns 0, having
+ * changed nothing, if there is one. A lane can raise the running max_rel M only if |d| / |r| > M,
+ * i.e. |d| > M * |r| exactly; testing against (M * (1 - 2^-40)) * |r| is conservative despite the
+ * product's rounding, and only blocks with such a lane compute the quotients.
+ */
+static int vector_block(state *st, const float *r, const float *c, int len, int64_t index0,
+                        ld_scratch *s, double *keys) {
+    uint32_t *jidx = s->jidx;
+    const __m256i izero = _mm256_setzero_si256(), k255 = _mm256_set1_epi32(255);
+    const __m256i interleave = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+    __m256i special = izero, agree = izero;
+    __m256 rmin = _mm256_set1_ps(INFINITY), rmax = _mm256_set1_ps(-INFINITY), cmin = rmin, cmax = rmax;
+    /* Pass 1, 8 int lanes: raw keys, min, max, and whether the block holds a NaN or infinity. Two
+     * passes over the (L1-resident) block rather than one: AVX2 has 16 registers, and one fused loop
+     * would spill its accumulators to the stack. */
+    for (int i = 0; i < len; i += 8) {
+        __m256 rv = _mm256_loadu_ps(r + i), cv = _mm256_loadu_ps(c + i);
+        __m256i rb = _mm256_castps_si256(rv), cb = _mm256_castps_si256(cv);
+        /* bits << 1 drops the sign: >= 0xFF000000 (unsigned) is NaN or Inf, 0 is a zero */
+        __m256i r2 = _mm256_slli_epi32(rb, 1), c2 = _mm256_slli_epi32(cb, 1);
+        special = _mm256_max_epu32(special, _mm256_max_epu32(r2, c2));
+        /* key = sign and exponent bits; zeros go to the exponent-255 keys, free in a block like this */
+        __m256i rk = _mm256_xor_si256(_mm256_srli_epi32(rb, 23), _mm256_and_si256(_mm256_cmpeq_epi32(r2, izero), k255));
+        __m256i ck = _mm256_xor_si256(_mm256_srli_epi32(cb, 23), _mm256_and_si256(_mm256_cmpeq_epi32(c2, izero), k255));
+        agree = _mm256_or_si256(agree, _mm256_xor_si256(rk, ck));
+        /* minps/maxps pick either zero on a tie of +0.0 and -0.0; the zero counts fix the sign later */
+        rmin = _mm256_min_ps(rmin, rv);
+        rmax = _mm256_max_ps(rmax, rv);
+        cmin = _mm256_min_ps(cmin, cv);
+        cmax = _mm256_max_ps(cmax, cv);
+        /* in the lane order of pass 2's |d| bins */
+        _mm256_storeu_si256((__m256i *) (jidx + i), _mm256_slli_epi32(_mm256_permutevar8x32_epi32(rk, interleave), 7));
+    }
+    if ((uint32_t) _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(
+            _mm256_max_epu32(special, _mm256_set1_epi32((int) 0xFF000000)), special))) != 0) {
+        return 0;
+    }
+
+    /* Pass 2, 4 double lanes: sums, maxima, mismatches, |d| bins. */
+    const __m256d zero = _mm256_setzero_pd();
+    const __m256d absmask = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7FFFFFFFFFFFFFFFLL));
+    const __m256d vrtol = _mm256_set1_pd(st->rtol), vatol = _mm256_set1_pd(st->atol);
+    const __m256d relb = _mm256_set1_pd(st->out->max_rel * (1 - 0x1p-40));
+    const __m256i lo959 = _mm256_set1_epi32(959), hi127 = _mm256_set1_epi32(127);
+    __m256d rsum = zero, rsq = zero, csum = zero, csq = zero, src = zero, sabs = zero, ssq = zero;
+    __m256d mx = zero, relhit = zero;
+    __m256i dz = izero;
+    for (int i = 0; i < len; i += 8) {
+        __m256d r0 = _mm256_cvtps_pd(_mm_loadu_ps(r + i)), r1 = _mm256_cvtps_pd(_mm_loadu_ps(r + i + 4));
+        __m256d c0 = _mm256_cvtps_pd(_mm_loadu_ps(c + i)), c1 = _mm256_cvtps_pd(_mm_loadu_ps(c + i + 4));
+        rsum = _mm256_add_pd(_mm256_add_pd(rsum, r0), r1);
+        csum = _mm256_add_pd(_mm256_add_pd(csum, c0), c1);
+        rsq = _mm256_fmadd_pd(r1, r1, _mm256_fmadd_pd(r0, r0, rsq));
+        csq = _mm256_fmadd_pd(c1, c1, _mm256_fmadd_pd(c0, c0, csq));
+        src = _mm256_fmadd_pd(r1, c1, _mm256_fmadd_pd(r0, c0, src));
+        __m256d a0 = _mm256_and_pd(_mm256_sub_pd(c0, r0), absmask);
+        __m256d a1 = _mm256_and_pd(_mm256_sub_pd(c1, r1), absmask);
+        sabs = _mm256_add_pd(_mm256_add_pd(sabs, a0), a1);
+        ssq = _mm256_fmadd_pd(a1, a1, _mm256_fmadd_pd(a0, a0, ssq));
+        mx = _mm256_max_pd(mx, _mm256_max_pd(a0, a1));
+        __m256d ra0 = _mm256_and_pd(r0, absmask), ra1 = _mm256_and_pd(r1, absmask);
+        __m256d h0 = _mm256_and_pd(_mm256_cmp_pd(a0, _mm256_mul_pd(ra0, relb), _CMP_GT_OQ),
+                                   _mm256_cmp_pd(ra0, zero, _CMP_GT_OQ));
+        __m256d h1 = _mm256_and_pd(_mm256_cmp_pd(a1, _mm256_mul_pd(ra1, relb), _CMP_GT_OQ),
+                                   _mm256_cmp_pd(ra1, zero, _CMP_GT_OQ));
+        relhit = _mm256_or_pd(relhit, _mm256_or_pd(h0, h1));
+        /* |d| exponents of the 8 pairs in 8 int lanes (order 0,4,1,5,2,6,3,7); a difference of floats
+         * is 0 or at least 2^-149, a normal double, so exponent field 0 means |d| = 0 */
+        __m256i e = _mm256_blend_epi32(_mm256_srli_epi64(_mm256_castpd_si256(a0), 52),
+                                       _mm256_srli_epi64(_mm256_castpd_si256(a1), 20), 0xAA);
+        dz = _mm256_sub_epi32(dz, _mm256_cmpeq_epi32(e, izero));
+        __m256i dbin = _mm256_min_epi32(_mm256_max_epi32(_mm256_sub_epi32(e, lo959), izero), hi127);
+        if (keys) {
+            _mm256_storeu_pd(keys + i, a0);
+            _mm256_storeu_pd(keys + i + 4, a1);
+        }
+        __m256i *cell = (__m256i *) (jidx + i);
+        _mm256_storeu_si256(cell, _mm256_or_si256(_mm256_loadu_si256(cell), dbin));
+    }
+
+    ld_pair *o = st->out;
+    if (_mm256_testz_si256(agree, agree) && st->joint) {
+        uint32_t *j = s->joint;
+        for (int i = 0; i < len; i += 2) {
+            j[jidx[i]]++;
+            j[JCOPY + jidx[i + 1]]++;
+        }
+    } else {
+        for (int i = 0; i < len; i++) {
+            uint32_t ci;
+            memcpy(&ci, c + i, 4);
+            s->key_r[jidx[i] >> 7]++;
+            s->key_c[(ci >> 23) ^ ((ci << 1) == 0 ? 255 : 0)]++;
+            s->dbin[jidx[i] & (DBINS - 1)]++;
+        }
+    }
+    st->rsum = _mm256_add_pd(st->rsum, rsum);
+    st->rsq = _mm256_add_pd(st->rsq, rsq);
+    st->csum = _mm256_add_pd(st->csum, csum);
+    st->csq = _mm256_add_pd(st->csq, csq);
+    st->src = _mm256_add_pd(st->src, src);
+    st->sabs = _mm256_add_pd(st->sabs, sabs);
+    st->ssq = _mm256_add_pd(st->ssq, ssq);
+    st->rmin = _mm256_min_ps(st->rmin, rmin);
+    st->rmax = _mm256_max_ps(st->rmax, rmax);
+    st->cmin = _mm256_min_ps(st->cmin, cmin);
+    st->cmax = _mm256_max_ps(st->cmax, cmax);
+    st->dzero = _mm256_add_epi32(st->dzero, dz);
+    st->vec_pairs += len;
+
+    /* max_abs: the first pair reaching the block's maximum, if that beats the running one */
+    double t[4];
+    _mm256_storeu_pd(t, mx);
+    double bmax = fmax(fmax(t[0], t[1]), fmax(t[2], t[3]));
+    /* Mismatches: tol = atol + rtol * |r| >= atol (rounding is monotone), so a block whose largest
+     * |d| is within atol has none; the test runs only on the others (diverged layers). */
+    if (bmax > st->atol) {
+        __m256i mism = izero;
+        for (int i = 0; i < len; i += 4) {
+            __m256d rd = _mm256_cvtps_pd(_mm_loadu_ps(r + i)), cd = _mm256_cvtps_pd(_mm_loadu_ps(c + i));
+            __m256d ad = _mm256_and_pd(_mm256_sub_pd(cd, rd), absmask);
+            /* multiply, then add: never fused (see the file comment) */
+            __m256d tol = _mm256_add_pd(_mm256_mul_pd(_mm256_and_pd(rd, absmask), vrtol), vatol);
+            mism = _mm256_sub_epi64(mism, _mm256_castpd_si256(_mm256_cmp_pd(ad, tol, _CMP_GT_OQ)));
+        }
+        st->mism = _mm256_add_epi64(st->mism, mism);
+    }
+    if (o->max_abs_index < 0 || bmax > o->max_abs) {
+        for (int i = 0; i < len; i++) {
+            if (fabs((double) c[i] - (double) r[i]) == bmax) {
+                o->max_abs = bmax;
+                o->max_abs_index = index0 + i;
+                break;
+            }
+        }
+    }
+    if (_mm256_movemask_pd(relhit) != 0) {
+        __m256d m = _mm256_set1_pd(o->max_rel);
+        for (int i = 0; i < len; i += 4) {
+            __m256d rd = _mm256_cvtps_pd(_mm_loadu_ps(r + i)), cd = _mm256_cvtps_pd(_mm_loadu_ps(c + i));
+            __m256d ad = _mm256_and_pd(_mm256_sub_pd(cd, rd), absmask);
+            __m256d ra = _mm256_and_pd(rd, absmask);
+            __m256d q = _mm256_and_pd(_mm256_div_pd(ad, ra), _mm256_cmp_pd(ra, zero, _CMP_GT_OQ));
+            m = _mm256_max_pd(m, q);
+        }
+        _mm256_storeu_pd(t, m);
+        o->max_rel = fmax(fmax(t[0], t[1]), fmax(t[2], t[3]));
+    }
+    return 1;
+}
+
+/*
+ * Moves a side's key counts into its histogram codes. Keys 255 and 511 (exponent field 255) hold the
+ * zeros, +0.0 and -0.0: the vector path never sees a NaN or infinity. Returns the count of -0.0 and
+ * stores that of +0.0 in *pos_zeros.
+ */
+static int64_t flush_keys(uint32_t *keys, int64_t *hist, int64_t *pos_zeros) {
+    *pos_zeros = keys[255];
+    int64_t neg_zeros = keys[511];
+    for (int k = 0; k < KEYS; k++) {
+        if (keys[k] == 0) continue;
+        int e = k & 255, sign = k >> 8;
+        int bin = e - 63;
+        bin = bin < 0 ? 0 : bin > 127 ? 127 : bin;
+        hist[e == 255 ? LD_ZERO : bin | (sign << 7)] += keys[k];
+        keys[k] = 0;
+    }
+    return neg_zeros;
+}
+
+/* The min or max of 8 float lanes, a zero extreme signed as Math.min/max would (-0.0 < 0.0). */
+static double lanes_min(__m256 v, int64_t neg_zeros) {
+    float t[8];
+    _mm256_storeu_ps(t, v);
+    float m = t[0];
+    for (int i = 1; i < 8; i++) m = fminf(m, t[i]);
+    return m == 0 ? (neg_zeros > 0 ? -0.0 : 0.0) : m;
+}
+
+static double lanes_max(__m256 v, int64_t pos_zeros) {
+    float t[8];
+    _mm256_storeu_ps(t, v);
+    float m = t[0];
+    for (int i = 1; i < 8; i++) m = fmaxf(m, t[i]);
+    return m == 0 ? (pos_zeros > 0 ? 0.0 : -0.0) : m;
+}
+
+static void flush(state *st, ld_scratch *s) {
+    ld_pair *o = st->out;
+    if (st->joint) {
+        /* row sums to both sides' keys, column sums to the |d| bins; cleared as read */
+        for (int k = 0; k < KEYS; k++) {
+            uint32_t row = 0;
+            for (int copy = 0; copy < 2 * JCOPY; copy += JCOPY) {
+                uint32_t *cell = s->joint + copy + k * DBINS;
+                for (int d = 0; d < DBINS; d += 8) {
+                    __m256i v = _mm256_loadu_si256((const __m256i *) (cell + d));
+                    if (_mm256_testz_si256(v, v)) continue;
+                    for (int l = 0; l < 8; l++) {
+                        row += cell[d + l];
+                        s->dbin[d + l] += cell[d + l];
+                    }
+                    _mm256_storeu_si256((__m256i *) (cell + d), _mm256_setzero_si256());
+                }
+            }
+            s->key_r[k] += row;
+            s->key_c[k] += row;
+        }
+    }
+    int64_t r_pos_zeros, c_pos_zeros;
+    int64_t r_neg_zeros = flush_keys(s->key_r, o->ref.hist, &r_pos_zeros);
+    int64_t c_neg_zeros = flush_keys(s->key_c, o->cand.hist, &c_pos_zeros);
+    /* |d| = 0 was counted in bin 0 with the tiny differences */
+    int64_t dz = hsum_epi32(st->dzero);
+    for (int d = 0; d < DBINS; d++) o->diff_hist[d] += s->dbin[d];
+    memset(s->dbin, 0, sizeof s->dbin);
+    o->diff_hist[0] -= dz;
+    o->diff_hist[LD_ZERO] += dz;
+
+    if (st->vec_pairs == 0) return;
+    double rsq = hsum(st->rsq), csq = hsum(st->csq);
+    o->ref.sum += hsum(st->rsum);
+    o->ref.sum_sq += rsq;
+    o->cand.sum += hsum(st->csum);
+    o->cand.sum_sq += csq;
+    o->sum_rr += rsq;
+    o->sum_cc += csq;
+    o->sum_rc += hsum(st->src);
+    o->sum_abs += hsum(st->sabs);
+    o->sum_sq += hsum(st->ssq);
+    o->mismatched += hsum_epi64(st->mism);
+    o->finite_pairs += st->vec_pairs;
+    o->ref.count += st->vec_pairs;
+    o->cand.count += st->vec_pairs;
+
+    o->ref.min = jmin(o->ref.min, lanes_min(st->rmin, r_neg_zeros));
+    o->ref.max = jmax(o->ref.max, lanes_max(st->rmax, r_pos_zeros));
+    o->cand.min = jmin(o->cand.min, lanes_min(st->cmin, c_neg_zeros));
+    o->cand.max = jmax(o->cand.max, lanes_max(st->cmax, c_pos_zeros));
+}
+
+/* Widens a block of float16 or bfloat16 to float (exactly), or returns the float32 data itself. */
+static const float *as_floats(const void *p, int type, int64_t off, int len, float *buf) {
+    if (type == LD_F32) return (const float *) p + off;
+    const uint16_t *h = (const uint16_t *) p + off;
+    int i = 0;
+    if (type == LD_F16) {
+        for (; i + 8 <= len; i += 8) {
+            _mm256_storeu_ps(buf + i, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) (h + i))));
+        }
+        for (; i < len; i++) buf[i] = _cvtsh_ss(h[i]);
+    } else {
+        for (; i + 8 <= len; i += 8) {
+            __m256i w = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *) (h + i)));
+            _mm256_storeu_si256((__m256i *) (buf + i), _mm256_slli_epi32(w, 16));
+        }
+        for (; i < len; i++) {
+            uint32_t b = (uint32_t) h[i] << 16;
+            memcpy(buf + i, &b, 4);
+        }
+    }
+    return buf;
+}
+
+void ld_compare(const void *ref, int ref_type, const void *cand, int cand_type, int64_t n,
+                int64_t first_index, double rtol, double atol, int equal_nan, ld_pair *out,
+                void *scratch, double *keys) {
+    ld_scratch *s = (ld_scratch *) scratch;
+    memset(out, 0, sizeof *out);
+    out->ref.min = out->cand.min = INFINITY;
+    out->ref.max = out->cand.max = -INFINITY;
+    out->max_abs_index = -1;
+    state st;
+    memset(&st, 0, sizeof st);
+    st.out = out;
+    st.rtol = rtol;
+    st.atol = atol;
+    st.equal_nan = equal_nan;
+    st.joint = n >= JOINT_MIN;
+    st.rmin = st.cmin = _mm256_set1_ps(INFINITY);
+    st.rmax = st.cmax = _mm256_set1_ps(-INFINITY);
+    const int vector_ok = rtol >= 0 && atol >= 0;
+    for (int64_t off = 0; off < n; off += BLOCK) {
+        int len = (int) (n - off < BLOCK ? n - off : BLOCK);
+        const float *r = as_floats(ref, ref_type, off, len, s->rbuf);
+        const float *c = as_floats(cand, cand_type, off, len, s->cbuf);
+        int len8 = vector_ok ? len & ~7 : 0;
+        double *k = keys ? keys + off : NULL;
+        if (len8 > 0 && vector_block(&st, r, c, len8, first_index + off, s, k)) {
+            scalar_pairs(&st, r, c, len8, len, first_index + off, k);
+        } else {
+            scalar_pairs(&st, r, c, 0, len, first_index + off, k);
+        }
+    }
+    flush(&st, s);
+}
