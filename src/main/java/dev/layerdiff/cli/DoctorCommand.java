@@ -3,6 +3,7 @@ package dev.layerdiff.cli;
 import dev.layerdiff.Version;
 import dev.layerdiff.engine.Backends;
 import dev.layerdiff.engine.CpuBackend;
+import dev.layerdiff.engine.CpuKernels;
 import dev.layerdiff.engine.Device;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -12,7 +13,7 @@ import java.io.PrintWriter;
 
 /** {@code layerdiff doctor}: what this machine offers and which backend a comparison would use, and why. */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
-        description = "Print the environment: Java, SIMD, backends and why any is unavailable.")
+        description = "Print the environment: Java, SIMD, the native kernel, backends and why any is unavailable.")
 final class DoctorCommand implements Callable<Integer> {
 
     @Spec
@@ -25,8 +26,10 @@ final class DoctorCommand implements Callable<Integer> {
         out.println("java:    " + System.getProperty("java.version") + " " + System.getProperty("java.vm.name")
                 + " (" + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ")");
         out.println("cores:   " + Runtime.getRuntime().availableProcessors());
-        boolean vectorModule = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-        out.println("simd:    " + (vectorModule ? "jdk.incubator.vector present" : "off: start Java with --add-modules jdk.incubator.vector"));
+        String simdOff = CpuKernels.simdUnavailabilityCause();
+        out.println("simd:    " + (simdOff == null ? "on (jdk.incubator.vector, 256-bit lanes)" : "off: " + simdOff));
+        String nativeOff = CpuKernels.nativeUnavailabilityCause();
+        out.println("native:  " + (nativeOff == null ? "on (AVX2 kernel, src/main/native/cpu)" : "off: " + nativeOff));
         out.println("cpu:     available (" + new CpuBackend().name() + ")");
         Throwable cuda = Backends.cudaUnavailabilityCause();
         out.println("cuda:    " + (cuda == null ? "available" : "unavailable: " + cuda.getMessage()));

@@ -112,6 +112,11 @@ public final class CpuKernels {
             if (required) throw new IllegalStateException("-D" + NATIVE_PROPERTY + "=true but " + lastNativeFailure, e);
             return null;
         } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof NoClassDefFoundError missing) {
+                lastNativeFailure = "JavaCPP is not on the classpath (" + missing.getMessage() + ")";
+                if (required) throw new IllegalStateException("-D" + NATIVE_PROPERTY + "=true but " + lastNativeFailure, missing);
+                return null;
+            }
             if (e.getCause() instanceof UnsupportedOperationException u) {
                 lastNativeFailure = u.getMessage();
                 if (required) throw new IllegalStateException(u.getMessage(), u);

@@ -22,8 +22,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The CPU engine over two open safetensors archives (mapped, in the page cache), per dtype. The SIMD and
- * scalar variants differ only in the fork's {@code -Dlayerdiff.simd}.
+ * The CPU engine over two open safetensors archives (mapped, in the page cache), per dtype. The native,
+ * SIMD and scalar variants differ only in the fork's {@code -Dlayerdiff.native} and {@code -Dlayerdiff.simd};
+ * each checks that its kernel is the one that ran.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -41,13 +42,15 @@ public class CpuEngineBenchmark {
     private Archive candidate;
     private LayerDiff diff;
     private CompareOptions options;
+    private CpuBackend backend;
 
     @Setup
     public void setup() throws IOException {
         BenchData.Dtype d = BenchData.Dtype.valueOf(dtype);
         reference = Archives.open(BenchData.archive("safetensors", d, false));
         candidate = Archives.open(BenchData.archive("safetensors", d, true));
-        diff = new LayerDiff(new CpuBackend());
+        backend = new CpuBackend();
+        diff = new LayerDiff(backend);
         options = CompareOptions.builder().images(images).build();
     }
 
@@ -59,14 +62,28 @@ public class CpuEngineBenchmark {
 
     @Benchmark
     @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx1g"})
-    public Report simd() throws IOException {
-        return check(diff.compare(reference, candidate, options));
+    public Report nativeKernel() throws IOException {
+        return check(run("cpu-native"));
     }
 
     @Benchmark
-    @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx1g", "-Dlayerdiff.simd=false"})
+    @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx1g", "-Dlayerdiff.native=false"})
+    public Report simd() throws IOException {
+        return check(run("cpu-simd"));
+    }
+
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx1g", "-Dlayerdiff.native=false",
+        "-Dlayerdiff.simd=false"})
     public Report scalar() throws IOException {
-        return check(diff.compare(reference, candidate, options));
+        return check(run("cpu-scalar"));
+    }
+
+    private Report run(String kernel) throws IOException {
+        if (!backend.name().equals(kernel)) {
+            throw new IllegalStateException("expected the " + kernel + " backend, got " + backend.name());
+        }
+        return diff.compare(reference, candidate, options);
     }
 
     /** Every run must find the planted layer, or the timing means nothing. */
