@@ -16,8 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The native AVX2 kernel against the scalar reference. Where it is built (linux-x86_64, a CPU with
- * AVX2) it must load: its absence is a failure, not a skip.
+ * The native AVX2 kernel against the scalar reference. Where it is built (linux-x86_64 without
+ * -Djavacpp.skip=true, a CPU with AVX2) it must load: its absence is a failure, not a skip.
  */
 class NativeEquivalenceTest extends BackendEquivalenceSuite {
     private static CompareBackend backend;
@@ -26,6 +26,7 @@ class NativeEquivalenceTest extends BackendEquivalenceSuite {
     static void load() {
         assumeTrue(!"false".equals(System.getProperty(CpuKernels.NATIVE_PROPERTY)), "disabled by -Dlayerdiff.native=false");
         assumeTrue(Loader.getPlatform().equals("linux-x86_64"), "no native CPU kernel is built for " + Loader.getPlatform());
+        assumeTrue(!Boolean.getBoolean("javacpp.skip"), "the build skipped the native kernel (-Djavacpp.skip=true)");
         assertThat(CpuKernels.nativeUnavailabilityCause()).isNull();
         backend = new CpuBackend(CpuKernels.lookup(), 2, CHUNK);
     }

@@ -52,9 +52,9 @@ public final class NativeKernel implements CpuKernel {
 
     /**
      * Loads and checks the native library. Throws {@link UnsupportedOperationException} where it cannot
-     * run here (another platform, a CPU without AVX2/FMA/F16C): a soft refusal. A library that is
-     * missing on its own platform, or disagrees on the result layout, is a packaging bug and throws
-     * {@link IllegalStateException}.
+     * run here (another platform, a build without it, a CPU without AVX2/FMA/F16C): a soft refusal. A
+     * library that is in the jar but does not load, or disagrees on the result layout, is a packaging
+     * bug and throws {@link IllegalStateException}.
      */
     public NativeKernel(CpuKernel fallback) {
         this.fallback = fallback;
@@ -62,11 +62,15 @@ public final class NativeKernel implements CpuKernel {
         if (!platform.equals("linux-x86_64")) {
             throw new UnsupportedOperationException("no native CPU kernel is built for " + platform);
         }
+        if (NativeCpu.class.getResource(platform + "/" + System.mapLibraryName("jniNativeCpu")) == null) {
+            throw new UnsupportedOperationException("this build has no native CPU kernel (built without a C"
+                    + " compiler, with -Djavacpp.skip=true)");
+        }
         try {
             NativeCpu.load();
         } catch (UnsatisfiedLinkError e) {
-            throw new IllegalStateException("packaging bug: the native CPU kernel for linux-x86_64 is missing or"
-                    + " does not load (" + e.getMessage() + "); was the jar built with cppbuild.sh and gcc?", e);
+            throw new IllegalStateException("packaging bug: the native CPU kernel for linux-x86_64 is in the jar"
+                    + " but does not load: " + e.getMessage(), e);
         }
         if (NativeCpu.ld_cpu_supported() == 0) {
             throw new UnsupportedOperationException("the CPU lacks AVX2, FMA or F16C");
