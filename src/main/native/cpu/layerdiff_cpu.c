@@ -454,3 +454,68 @@ void ld_compare(const void *ref, int ref_type, const void *cand, int cand_type, 
     }
     flush(&st, s);
 }
+
+/* ---- One side alone (stats, unpaired tensors). ---- */
+
+/* A block of len values (len % 8 == 0) with no NaN or infinity; returns 0, having changed nothing, if
+ * there is one. Keys, zeros and min/max as in vector_block's first pass. */
+static int side_block(const float *v, int len, ld_scratch *s, __m256 *vmin, __m256 *vmax, __m256d *sum,
+                      __m256d *sum_sq) {
+    const __m256i izero = _mm256_setzero_si256(), k255 = _mm256_set1_epi32(255);
+    __m256i special = izero;
+    __m256 lo = *vmin, hi = *vmax;
+    uint32_t *keys = s->jidx;
+    for (int i = 0; i < len; i += 8) {
+        __m256 x = _mm256_loadu_ps(v + i);
+        __m256i b = _mm256_castps_si256(x), b2 = _mm256_slli_epi32(b, 1);
+        special = _mm256_max_epu32(special, b2);
+        __m256i k = _mm256_xor_si256(_mm256_srli_epi32(b, 23), _mm256_and_si256(_mm256_cmpeq_epi32(b2, izero), k255));
+        _mm256_storeu_si256((__m256i *) (keys + i), k);
+        lo = _mm256_min_ps(lo, x);
+        hi = _mm256_max_ps(hi, x);
+    }
+    if ((uint32_t) _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(
+            _mm256_max_epu32(special, _mm256_set1_epi32((int) 0xFF000000)), special))) != 0) {
+        return 0;
+    }
+    __m256d s0 = *sum, q0 = *sum_sq;
+    for (int i = 0; i < len; i += 4) {
+        __m256d x = _mm256_cvtps_pd(_mm_loadu_ps(v + i));
+        s0 = _mm256_add_pd(s0, x);
+        q0 = _mm256_fmadd_pd(x, x, q0);
+    }
+    for (int i = 0; i < len; i++) s->key_r[keys[i]]++;
+    *vmin = lo;
+    *vmax = hi;
+    *sum = s0;
+    *sum_sq = q0;
+    return 1;
+}
+
+void ld_summarize(const void *values, int type, int64_t n, ld_side *out, void *scratch) {
+    ld_scratch *s = (ld_scratch *) scratch;
+    memset(out, 0, sizeof *out);
+    out->min = INFINITY;
+    out->max = -INFINITY;
+    __m256 vmin = _mm256_set1_ps(INFINITY), vmax = _mm256_set1_ps(-INFINITY);
+    __m256d sum = _mm256_setzero_pd(), sum_sq = _mm256_setzero_pd();
+    int64_t vec = 0;
+    for (int64_t off = 0; off < n; off += BLOCK) {
+        int len = (int) (n - off < BLOCK ? n - off : BLOCK);
+        const float *v = as_floats(values, type, off, len, s->rbuf);
+        int len8 = len & ~7, from = 0;
+        if (len8 > 0 && side_block(v, len8, s, &vmin, &vmax, &sum, &sum_sq)) {
+            vec += len8;
+            from = len8;
+        }
+        for (int i = from; i < len; i++) side_add(out, v[i]);
+        out->count += len - from;
+    }
+    int64_t pos_zeros, neg_zeros = flush_keys(s->key_r, out->hist, &pos_zeros);
+    if (vec == 0) return;
+    out->count += vec;
+    out->sum += hsum(sum);
+    out->sum_sq += hsum(sum_sq);
+    out->min = jmin(out->min, lanes_min(vmin, neg_zeros));
+    out->max = jmax(out->max, lanes_max(vmax, pos_zeros));
+}

@@ -59,6 +59,12 @@ void ld_compare(const void *ref, int ref_type, const void *cand, int cand_type, 
                 int64_t first_index, double rtol, double atol, int equal_nan, ld_pair *out,
                 void *scratch, double *keys);
 
+/*
+ * One side's statistics of n elements (ScalarKernel.summarize): overwrites *out. Same scratch rules as
+ * ld_compare.
+ */
+void ld_summarize(const void *values, int type, int64_t n, ld_side *out, void *scratch);
+
 #ifdef __cplusplus
 }
 #endif

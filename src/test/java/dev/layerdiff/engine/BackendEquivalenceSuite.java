@@ -226,6 +226,10 @@ public abstract class BackendEquivalenceSuite {
             tensors.add(randomTensor(rnd, DType.BFLOAT16, new long[] {n}, ByteOrder.LITTLE_ENDIAN, v));
             TensorEntry seq = randomTensor(rnd, DType.FLOAT32, new long[] {n}, ByteOrder.LITTLE_ENDIAN, v);
             tensors.add(TestTensors.entry("s", DType.FLOAT32, new long[] {n}, ByteOrder.LITTLE_ENDIAN, TestTensors.sequential(seq.data())));
+            tensors.add(finiteTensor(rnd, DType.FLOAT16, n));
+            tensors.add(finiteTensor(rnd, DType.FLOAT32, n));
+            double[] clean = TestTensors.activations(rnd, n, 0);
+            tensors.add(randomTensor(rnd, DType.FLOAT32, new long[] {n}, ByteOrder.LITTLE_ENDIAN, clean));
         }
         List<TensorSummary> e = reference.summarize(tensors), a = backend().summarize(tensors);
         for (int i = 0; i < e.size(); i++) {

@@ -32,4 +32,7 @@ final class NativeCpu {
                                   @Cast("const void*") ByteBuffer cand, int candType, long n, long firstIndex,
                                   double rtol, double atol, int equalNan, @Cast("ld_pair*") ByteBuffer out,
                                   @Cast("void*") ByteBuffer scratch, @Cast("double*") ByteBuffer keys);
+
+    static native void ld_summarize(@Cast("const void*") ByteBuffer values, int type, long n,
+                                    @Cast("ld_side*") ByteBuffer out, @Cast("void*") ByteBuffer scratch);
 }

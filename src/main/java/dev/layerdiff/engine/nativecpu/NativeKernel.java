@@ -12,8 +12,9 @@ import java.nio.ByteOrder;
 
 /**
  * The native CPU kernel ({@code src/main/native/cpu}, AVX2): pairs of little-endian float32, float16
- * and bfloat16 in any combination, read in place from direct (mapped) buffers. Everything else (other
- * dtypes, heap buffers, single-side summaries) goes to the Java kernel it was given. Loaded by
+ * and bfloat16 in any combination, and single tensors of those types, read in place from direct (mapped)
+ * buffers. Everything else (other dtypes, big-endian data, heap buffers) goes to the Java kernel it was
+ * given. Loaded by
  * reflection from {@code CpuKernels}, so the core links neither this class nor JavaCPP.
  *
  * <p>Results equal the Java kernels' exactly but for the order of additions in sums: the C code is a
@@ -133,7 +134,14 @@ public final class NativeKernel implements CpuKernel {
 
     @Override
     public void summarize(ByteBuffer values, DType type, int n, SidePartial acc) {
-        fallback.summarize(values, type, n, acc);
+        int t = nativeType(values, type);
+        if (t < 0) {
+            fallback.summarize(values, type, n, acc);
+            return;
+        }
+        Scratch s = scratch.get();
+        NativeCpu.ld_summarize(values.slice(), t, n, s.out, s.tables);
+        foldSide(s.out, 0, acc);
     }
 
     /** Folds one native result (of later elements) into {@code acc}, as {@link PairPartial#merge} does. */
