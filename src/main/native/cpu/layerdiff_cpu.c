@@ -484,7 +484,15 @@ static int side_block(const float *v, int len, ld_scratch *s, __m256 *vmin, __m2
         s0 = _mm256_add_pd(s0, x);
         q0 = _mm256_fmadd_pd(x, x, q0);
     }
-    for (int i = 0; i < len; i++) s->key_r[keys[i]]++;
+    /* four interleaved copies (in the joint table, unused here): runs of one key (zeros, a common
+     * exponent) would otherwise serialize on store-to-load forwarding */
+    uint32_t *h = s->joint;
+    for (int i = 0; i < len; i += 4) {
+        h[keys[i]]++;
+        h[KEYS + keys[i + 1]]++;
+        h[2 * KEYS + keys[i + 2]]++;
+        h[3 * KEYS + keys[i + 3]]++;
+    }
     *vmin = lo;
     *vmax = hi;
     *sum = s0;
@@ -511,6 +519,10 @@ void ld_summarize(const void *values, int type, int64_t n, ld_side *out, void *s
         for (int i = from; i < len; i++) side_add(out, v[i]);
         out->count += len - from;
     }
+    for (int copy = 0; copy < 4; copy++) {
+        for (int k = 0; k < KEYS; k++) s->key_r[k] += s->joint[copy * KEYS + k];
+    }
+    memset(s->joint, 0, 4 * KEYS * sizeof *s->joint);
     int64_t pos_zeros, neg_zeros = flush_keys(s->key_r, out->hist, &pos_zeros);
     if (vec == 0) return;
     out->count += vec;
