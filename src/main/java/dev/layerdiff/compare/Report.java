@@ -11,7 +11,7 @@ import java.util.Map;
  *
  * @param reference the reference archive's path
  * @param candidate the candidate archive's path
- * @param backend   the backend that computed it, e.g. {@code cpu-simd}
+ * @param backend   the backend that computed it, e.g. {@code cpu-native}
  * @param layers    reference layers in the reference's order, then candidate-only layers in theirs
  */
 public record Report(String reference, String candidate, String backend, List<LayerReport> layers) {

@@ -15,7 +15,7 @@ public interface CompareBackend {
     /** Relative tolerance within which sums (means, rmse, cosine, std) agree across backends. */
     double SUM_RELATIVE_TOLERANCE = 1e-9;
 
-    /** Short name for logs and reports, e.g. {@code cpu-simd} or {@code cuda}. */
+    /** Short name for logs and reports, e.g. {@code cpu-native}, {@code cpu-simd} or {@code cuda}. */
     String name();
 
     /** Compares each pair element by element. */

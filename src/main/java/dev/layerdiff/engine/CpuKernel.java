@@ -5,11 +5,11 @@ import java.nio.ByteBuffer;
 
 /**
  * The CPU kernel boundary: folds the elements of one chunk into a partial result. Implementations
- * (scalar, SIMD) assume valid input; {@link CpuBackend} chunks, reads, validates and merges.
+ * (scalar, SIMD, native) assume valid input; {@link CpuBackend} chunks, reads, validates and merges.
  */
 public interface CpuKernel {
 
-    /** Short name for logs: {@code scalar} or {@code simd}. */
+    /** Short name for logs: {@code native}, {@code simd} or {@code scalar}. */
     String name();
 
     /** Folds {@code n} element pairs, the first at flat index {@code firstIndex}, into {@code acc}. */

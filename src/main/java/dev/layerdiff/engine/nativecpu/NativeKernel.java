@@ -111,9 +111,9 @@ public final class NativeKernel implements CpuKernel {
         Scratch s = scratch.get();
         ImageAccumulator image = acc.image;
         if (image == null) {
-            // slice(): the address JavaCPP passes is the buffer's position
-            NativeCpu.ld_compare(ref.slice(), rt, cand.slice(), ct, n, firstIndex, acc.rtol, acc.atol, acc.equalNan ? 1 : 0,
-                    s.out, s.tables, null);
+            // slice(): position 0 at the first element, so the native side gets its address
+            NativeCpu.ld_compare(ref.slice(), rt, cand.slice(), ct, n, firstIndex, acc.rtol, acc.atol,
+                    acc.equalNan ? 1 : 0, s.out, s.tables, null);
             fold(s.out, acc);
             return;
         }
