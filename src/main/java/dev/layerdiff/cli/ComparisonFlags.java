@@ -3,8 +3,8 @@ package dev.layerdiff.cli;
 import dev.layerdiff.archive.Archive;
 import dev.layerdiff.archive.Archives;
 import dev.layerdiff.compare.CompareOptions;
+import dev.layerdiff.compare.ImageSink;
 import dev.layerdiff.compare.LayerDiff;
-import dev.layerdiff.compare.LayerReport;
 import dev.layerdiff.compare.NameMapping;
 import dev.layerdiff.compare.Report;
 import dev.layerdiff.compare.ToleranceRule;
@@ -67,19 +67,15 @@ final class ComparisonFlags {
                 .build();
         LayerDiff diff = new LayerDiff(Backends.select(Device.resolve(device)));
         Report report;
+        // Each diverged layer's PNG is written as soon as it is computed, not held until the end.
+        ImageSink png = images == null ? null
+                : (order, name, image) -> PngWriter.write(image, images.resolve(PngWriter.fileName(order, name)));
         try (Archive ref = Archives.open(reference); Archive cand = Archives.open(candidate)) {
-            report = diff.compare(ref, cand, options);
+            report = diff.compare(ref, cand, options, png);
         }
         if (quiet) out.println(TerminalTable.verdict(report));
         else TerminalTable.print(report, out);
         if (json != null) JsonReport.write(report, json);
-        if (images != null) {
-            for (LayerReport l : report.layers()) {
-                if (l.isDivergence() && l.image() != null) {
-                    PngWriter.write(l.image(), images.resolve(PngWriter.fileName(l.order(), l.name())));
-                }
-            }
-        }
         out.flush();
         return report.exitCode();
     }

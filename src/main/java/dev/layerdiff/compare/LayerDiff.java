@@ -7,6 +7,7 @@ import dev.layerdiff.engine.PairResult;
 import dev.layerdiff.engine.PairTask;
 import dev.layerdiff.engine.TensorSummary;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -38,12 +39,27 @@ public final class LayerDiff {
     public CompareBackend backend() { return backend; }
 
     /**
-     * Compares a candidate archive against a reference.
+     * Compares a candidate archive against a reference. With {@link CompareOptions#images()}, each
+     * diverged layer's image is in its {@link LayerReport#image()}.
      *
      * @throws IllegalArgumentException if renaming makes two candidate tensors share a name
      * @throws IOException if tensor data cannot be read
      */
     public Report compare(Archive reference, Archive candidate, CompareOptions options) throws IOException {
+        return compare(reference, candidate, options, null);
+    }
+
+    /**
+     * Compares a candidate archive against a reference, handing each diverged layer's image to
+     * {@code images} as soon as it is computed (when {@link CompareOptions#images()} is set and
+     * {@code images} is not null; the report then holds none), so memory does not grow with the number
+     * of diverged layers.
+     *
+     * @throws IllegalArgumentException if renaming makes two candidate tensors share a name
+     * @throws IOException if tensor data cannot be read, or {@code images} fails
+     */
+    public Report compare(Archive reference, Archive candidate, CompareOptions options, ImageSink images)
+            throws IOException {
         Map<String, TensorEntry> candidates = mappedCandidates(candidate, options);
         Map<String, TensorEntry> references = new LinkedHashMap<>();
         for (TensorEntry t : reference.tensors()) references.put(t.name(), t);
@@ -77,10 +93,24 @@ public final class LayerDiff {
             slots.add(slot);
         }
 
-        List<PairResult> results = backend.compare(tasks);
+        List<Slot> taskSlots = slots.stream().filter(s -> s.task >= 0).toList();
+        PairResult[] results = new PairResult[tasks.size()];
+        backend.compare(tasks, (i, r) -> {
+            if (images != null && r.image() != null) {
+                Slot s = taskSlots.get(i);
+                try {
+                    images.write(s.order, s.name, r.image());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                r = new PairResult(r.metrics(), r.referenceStats(), r.candidateStats(), r.referenceHistogram(),
+                        r.candidateHistogram(), r.diffHistogram(), null);
+            }
+            results[i] = r;
+        });
         List<TensorSummary> summarized = backend.summarize(summaries);
         List<LayerReport> layers = new ArrayList<>(slots.size());
-        for (Slot s : slots) layers.add(s.toReport(results, summarized));
+        for (Slot s : slots) layers.add(s.toReport(List.of(results), summarized));
         return new Report(reference.path().toString(), candidate.path().toString(), backend.name(), layers);
     }
 

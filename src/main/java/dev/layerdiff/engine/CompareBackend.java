@@ -18,8 +18,26 @@ public interface CompareBackend {
     /** Short name for logs and reports, e.g. {@code cpu-native}, {@code cpu-simd} or {@code cuda}. */
     String name();
 
-    /** Compares each pair element by element. */
-    List<PairResult> compare(List<PairTask> tasks) throws IOException;
+    /**
+     * Compares each pair element by element, handing pair {@code i}'s result to {@code sink} once, as soon
+     * as it is complete (on any thread, in any order), so a caller can write out and drop what it no
+     * longer needs (images) while the rest is computed. A runtime exception from the sink fails the call.
+     */
+    void compare(List<PairTask> tasks, ResultSink sink) throws IOException;
+
+    /** Compares each pair element by element; results in task order. */
+    default List<PairResult> compare(List<PairTask> tasks) throws IOException {
+        PairResult[] results = new PairResult[tasks.size()];
+        compare(tasks, (i, r) -> results[i] = r);
+        return List.of(results);
+    }
+
+    /** Receives each pair's result as it completes. */
+    @FunctionalInterface
+    interface ResultSink {
+        /** Pair {@code task} (its index in the task list) is complete. */
+        void accept(int task, PairResult result);
+    }
 
     /** Summarizes each tensor on its own. */
     List<TensorSummary> summarize(List<TensorEntry> tensors) throws IOException;

@@ -57,8 +57,7 @@ public final class CpuBackend implements CompareBackend {
     }
 
     @Override
-    public List<PairResult> compare(List<PairTask> tasks) throws IOException {
-        PairResult[] results = new PairResult[tasks.size()];
+    public void compare(List<PairTask> tasks, ResultSink sink) throws IOException {
         List<Future<?>> futures = new ArrayList<>();
         for (int p = 0; p < tasks.size(); p++) {
             PairTask task = tasks.get(p);
@@ -66,7 +65,7 @@ public final class CpuBackend implements CompareBackend {
             long n = task.reference().numel();
             boolean random = task.reference().data().isRandomAccess() && task.candidate().data().isRandomAccess();
             int chunks = random ? (int) Math.max(1, (n + chunkElements - 1) / chunkElements) : 1;
-            PairJob job = new PairJob(task, chunks, r -> results[slot] = r);
+            PairJob job = new PairJob(task, chunks, r -> sink.accept(slot, r));
             if (!random) {
                 futures.add(pool.submit(() -> io(() -> job.runSequential(kernel, chunkElements))));
             } else {
@@ -77,7 +76,6 @@ public final class CpuBackend implements CompareBackend {
             }
         }
         await(futures);
-        return List.of(results);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.layerdiff.engine;
 
 import dev.layerdiff.archive.TensorEntry;
+import dev.layerdiff.compare.DiffImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -74,8 +75,10 @@ final class PairJob {
         PairPartial all = newPartial();
         for (PairPartial p : parts) all.merge(p);
         ImageAccumulator img = image();
+        // Only a diverged pair gets an image: the others would cost up to 4 MiB each for nothing.
+        DiffImage picture = img == null || all.mismatched == 0 ? null : img.render();
         sink.accept(new PairResult(all.toMetrics(), all.ref.toStats(), all.cand.toStats(), all.ref.histogram,
-                all.cand.histogram, all.diffHistogram, img == null ? null : img.render()));
+                all.cand.histogram, all.diffHistogram, picture));
         synchronized (this) {
             image = null;
         }

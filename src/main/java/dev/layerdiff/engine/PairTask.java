@@ -11,7 +11,7 @@ import dev.layerdiff.archive.TensorEntry;
  * @param rtol      relative tolerance
  * @param atol      absolute tolerance
  * @param equalNan  whether NaN against NaN counts as equal
- * @param image     whether to compute the enhanced-diff image
+ * @param image     whether to compute the enhanced-diff image (rendered only for a pair with mismatches)
  */
 public record PairTask(TensorEntry reference, TensorEntry candidate, double rtol, double atol,
                        boolean equalNan, boolean image) {
