@@ -5,7 +5,8 @@
  * the CPU backend chunks. Treats everything after the header as float32 (the benchmark archives are).
  *
  *   gcc -O3 -mavx2 -mfma -mf16c -ffp-contract=off -I../../src/main/native/cpu \
- *       kernel_bench.c ../../src/main/native/cpu/layerdiff_cpu.c -o kernel_bench -lpthread -lm
+ *       kernel_bench.c ../../src/main/native/cpu/layerdiff_cpu.c ../../src/main/native/cpu/cpu_probe.c \
+ *       -o kernel_bench -lpthread -lm
  *   ./kernel_bench REF.safetensors CAND.safetensors 2
  */
 #define _GNU_SOURCE

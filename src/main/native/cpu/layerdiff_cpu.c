@@ -12,7 +12,8 @@
  * the two sides' raw keys agree (the usual case, ref ~ cand), counts each pair once in a joint
  * (value key, |d| bin) table whose row sums are both value histograms and column sums the |d| one.
  *
- * Compile with -ffp-contract=off: the tolerance atol + rtol * |ref| must round like every other
+ * Compiled with -mavx2 -mfma -mf16c; ld_cpu_supported lives in cpu_probe.c, compiled without them, so
+ * that asking works on any x86-64 CPU. Compile with -ffp-contract=off: the tolerance atol + rtol * |ref| must round like every other
  * backend's (multiply, then add), so the compiler must not fuse it.
  */
 #include "layerdiff_cpu.h"
@@ -40,10 +41,6 @@ int64_t ld_scratch_size(void) { return (int64_t) sizeof(ld_scratch); }
 
 int64_t ld_pair_size(void) { return (int64_t) sizeof(ld_pair); }
 
-int ld_cpu_supported(void) {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
-}
 
 /* ---- Java's Math.min / Math.max for non-NaN doubles: -0.0 sorts below 0.0. ---- */
 
