@@ -4,6 +4,7 @@ import dev.layerdiff.archive.DType;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -29,26 +30,34 @@ public final class CpuKernels {
 
     private static final Logger LOG = Logger.getLogger(CpuKernels.class.getName());
 
-    private static final class Holder {
-        static final Holder INSTANCE = new Holder();
-        final CpuKernel java;
+    /** The Java kernel, SIMD or scalar: chosen on first use, so a run the native kernel covers never loads the Vector API. */
+    private static final class JavaHolder {
+        static final JavaHolder INSTANCE = new JavaHolder();
         final CpuKernel kernel;
         final String cause;
-        final String nativeCause;
 
-        private Holder() {
+        private JavaHolder() {
             String why = simdRefusal();
             CpuKernel k = why == null ? loadSimd() : null;
             if (k == null && why == null) why = lastProbeFailure;
-            java = k != null ? k : new ScalarKernel();
+            kernel = k != null ? k : new ScalarKernel();
             cause = why;
             // Quiet by default (FINE): the Java kernels are correct, only slower.
             if (why != null) LOG.log(Level.FINE, "layerdiff: SIMD kernel off: {0}; using the scalar CPU kernel", why);
+        }
+    }
+
+    private static final class Holder {
+        static final Holder INSTANCE = new Holder();
+        final CpuKernel kernel;
+        final String nativeCause;
+
+        private Holder() {
             String nativeWhy = nativeRefusal();
-            CpuKernel n = nativeWhy == null ? loadNative(java) : null;
+            CpuKernel n = nativeWhy == null ? loadNative() : null;
             if (n == null && nativeWhy == null) nativeWhy = lastNativeFailure;
             nativeCause = nativeWhy;
-            kernel = n != null ? n : java;
+            kernel = n != null ? n : JavaHolder.INSTANCE.kernel;
             if (nativeWhy != null) LOG.log(Level.FINE, "layerdiff: native CPU kernel off: {0}", nativeWhy);
             LOG.log(Level.FINE, "layerdiff: using the {0} CPU kernel", kernel.name());
         }
@@ -65,7 +74,7 @@ public final class CpuKernels {
 
     /** The best Java kernel (SIMD or scalar): what the native kernel hands its other cases to. */
     public static CpuKernel java() {
-        return Holder.INSTANCE.java;
+        return JavaHolder.INSTANCE.kernel;
     }
 
     /** Why {@link #lookup()} did not pick the native kernel, or null if it did. */
@@ -80,7 +89,7 @@ public final class CpuKernels {
 
     /** Why {@link #lookup()} did not pick the SIMD kernel, or null if it did. */
     public static String simdUnavailabilityCause() {
-        return Holder.INSTANCE.cause;
+        return JavaHolder.INSTANCE.cause;
     }
 
     /** Whether the vector module is in the boot layer (what {@code --add-modules} decides). */
@@ -101,12 +110,13 @@ public final class CpuKernels {
      * soft refusal (the core jar runs alone); an {@link UnsupportedOperationException} from the
      * constructor (another platform, no AVX2) too; anything else is a packaging bug and fails loudly.
      */
-    private static CpuKernel loadNative(CpuKernel fallback) {
+    private static CpuKernel loadNative() {
         boolean required = "true".equals(System.getProperty(NATIVE_PROPERTY));
         CpuKernel k;
         try {
             Class<?> cls = Class.forName(NATIVE_CLASS);
-            k = (CpuKernel) cls.getConstructor(CpuKernel.class).newInstance(fallback);
+            Supplier<CpuKernel> fallback = CpuKernels::java;
+            k = (CpuKernel) cls.getConstructor(Supplier.class).newInstance(fallback);
         } catch (ClassNotFoundException | NoClassDefFoundError e) {
             lastNativeFailure = "JavaCPP or " + NATIVE_CLASS + " is not on the classpath";
             if (required) throw new IllegalStateException("-D" + NATIVE_PROPERTY + "=true but " + lastNativeFailure, e);

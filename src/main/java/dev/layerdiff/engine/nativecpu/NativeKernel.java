@@ -9,6 +9,7 @@ import dev.layerdiff.engine.PairPartial;
 import dev.layerdiff.engine.SidePartial;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.function.Supplier;
 
 /**
  * The native CPU kernel ({@code src/main/native/cpu}, AVX2): pairs of little-endian float32, float16
@@ -32,7 +33,8 @@ public final class NativeKernel implements CpuKernel {
     /** Elements per native call when the pair has an image: its keys pass through a direct buffer. */
     static final int IMAGE_SLICE = 1 << 18;
 
-    private final CpuKernel fallback;
+    /** The Java kernel for what this one does not cover; resolved on first need. */
+    private final Supplier<CpuKernel> fallback;
     private final ThreadLocal<Scratch> scratch;
 
     /** Per-thread native memory: the result struct, the kernel's tables, the image keys. */
@@ -57,7 +59,7 @@ public final class NativeKernel implements CpuKernel {
      * library that is in the jar but does not load, or disagrees on the result layout, is a packaging
      * bug and throws {@link IllegalStateException}.
      */
-    public NativeKernel(CpuKernel fallback) {
+    public NativeKernel(Supplier<CpuKernel> fallback) {
         this.fallback = fallback;
         String platform = org.bytedeco.javacpp.Loader.getPlatform();
         if (!platform.equals("linux-x86_64")) {
@@ -105,7 +107,7 @@ public final class NativeKernel implements CpuKernel {
                         PairPartial acc) {
         int rt = nativeType(ref, refType), ct = nativeType(cand, candType);
         if (rt < 0 || ct < 0) {
-            fallback.compare(ref, refType, cand, candType, n, firstIndex, acc);
+            fallback.get().compare(ref, refType, cand, candType, n, firstIndex, acc);
             return;
         }
         Scratch s = scratch.get();
@@ -136,7 +138,7 @@ public final class NativeKernel implements CpuKernel {
     public void summarize(ByteBuffer values, DType type, int n, SidePartial acc) {
         int t = nativeType(values, type);
         if (t < 0) {
-            fallback.summarize(values, type, n, acc);
+            fallback.get().summarize(values, type, n, acc);
             return;
         }
         Scratch s = scratch.get();
