@@ -4,17 +4,18 @@
  * max_abs (and its first index) and max_rel are bit-identical; sums differ only in the order of
  * additions (4 double lanes per accumulator), within CompareBackend.SUM_RELATIVE_TOLERANCE.
  *
- * Why it is fast: one pass per block of BLOCK pairs, with everything fused into one loop over 8 pairs
- * at a time. Blocks without NaN or infinity (nearly all) take the vector loop; a block with one, and
- * the last n % 8 pairs, take a scalar loop that is a transcription of ScalarKernel.compareBlock.
- * The cost that remains is the histograms (a scalar load+store per count), so the vector loop bins
- * values by their raw sign+exponent bits (one shift; mapped to clamped bins once per call) and, when
- * the two sides' raw keys agree (the usual case, ref ~ cand), counts each pair once in a joint
- * (value key, |d| bin) table whose row sums are both value histograms and column sums the |d| one.
+ * Why it is fast: one pass over memory, in blocks of BLOCK pairs that stay in L1 while two vector
+ * loops run over them (8 int lanes, then 4 double lanes). Blocks without NaN or infinity (nearly all)
+ * take the vector loops; a block with one, and the last n % 8 pairs, take a scalar loop that is a
+ * transcription of ScalarKernel.compareBlock. The cost that remains is the histograms (a scalar
+ * load+store per count), so values are binned by their raw sign+exponent bits (one shift; mapped to
+ * clamped bins once per call) and, when the two sides' raw keys agree (the usual case, ref ~ cand),
+ * each pair is counted once in a joint (value key, |d| bin) table whose row sums are both value
+ * histograms and whose column sums are the |d| one. benchmarks/README.md has the measurements.
  *
- * Compiled with -mavx2 -mfma -mf16c; ld_cpu_supported lives in cpu_probe.c, compiled without them, so
- * that asking works on any x86-64 CPU. Compile with -ffp-contract=off: the tolerance atol + rtol * |ref| must round like every other
- * backend's (multiply, then add), so the compiler must not fuse it.
+ * Compiled with -mavx2 -mfma -mf16c (ld_cpu_supported lives in cpu_probe.c, compiled without them, so
+ * that asking works on any x86-64 CPU) and with -ffp-contract=off: the tolerance atol + rtol * |ref|
+ * must round like every other backend's (multiply, then add), so the compiler must not fuse it.
  */
 #include "layerdiff_cpu.h"
 
@@ -193,7 +194,7 @@ static int vector_block(state *st, const float *r, const float *c, int len, int6
         return 0;
     }
 
-    /* Pass 2, 4 double lanes: sums, maxima, mismatches, |d| bins. */
+    /* Pass 2, 4 double lanes: sums, maxima, the max_rel test, |d| bins (mismatches: below, if any can be). */
     const __m256d zero = _mm256_setzero_pd();
     const __m256d absmask = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7FFFFFFFFFFFFFFFLL));
     const __m256d vrtol = _mm256_set1_pd(st->rtol), vatol = _mm256_set1_pd(st->atol);

@@ -67,18 +67,39 @@ public final class CpuKernels {
 
     private static String lastProbeFailure;
 
-    /** The kernel to use in this JVM. */
+    /**
+     * The kernel to use in this JVM.
+     *
+     * @throws IllegalArgumentException if {@code -Dlayerdiff.native} or {@code -Dlayerdiff.simd} is not
+     *     {@code true} or {@code false} (checked on every call, before any kernel loads)
+     */
     public static CpuKernel lookup() {
+        checkProperties();
         return Holder.INSTANCE.kernel;
+    }
+
+    /** Fails with a one-line message, not an error in a class initializer, on a bad property value. */
+    private static void checkProperties() {
+        checkProperty(NATIVE_PROPERTY);
+        checkProperty(PROPERTY);
+    }
+
+    private static void checkProperty(String name) {
+        String p = System.getProperty(name);
+        if (p != null && !p.equals("true") && !p.equals("false")) {
+            throw new IllegalArgumentException("-D" + name + "=" + p + ": expected true or false");
+        }
     }
 
     /** The best Java kernel (SIMD or scalar): what the native kernel hands its other cases to. */
     public static CpuKernel java() {
+        checkProperties();
         return JavaHolder.INSTANCE.kernel;
     }
 
     /** Why {@link #lookup()} did not pick the native kernel, or null if it did. */
     public static String nativeUnavailabilityCause() {
+        checkProperties();
         return Holder.INSTANCE.nativeCause;
     }
 
@@ -89,6 +110,7 @@ public final class CpuKernels {
 
     /** Why {@link #lookup()} did not pick the SIMD kernel, or null if it did. */
     public static String simdUnavailabilityCause() {
+        checkProperties();
         return JavaHolder.INSTANCE.cause;
     }
 
@@ -98,11 +120,8 @@ public final class CpuKernels {
     }
 
     private static String nativeRefusal() {
-        String p = System.getProperty(NATIVE_PROPERTY);
-        if (p != null && !p.equals("true") && !p.equals("false")) {
-            throw new IllegalArgumentException("-D" + NATIVE_PROPERTY + "=" + p + ": expected true or false");
-        }
-        return "false".equals(p) ? "disabled by -D" + NATIVE_PROPERTY + "=false" : null;
+        checkProperty(NATIVE_PROPERTY);
+        return "false".equals(System.getProperty(NATIVE_PROPERTY)) ? "disabled by -D" + NATIVE_PROPERTY + "=false" : null;
     }
 
     /**
@@ -118,19 +137,13 @@ public final class CpuKernels {
             Supplier<CpuKernel> fallback = CpuKernels::java;
             k = (CpuKernel) cls.getConstructor(Supplier.class).newInstance(fallback);
         } catch (ClassNotFoundException | NoClassDefFoundError e) {
-            lastNativeFailure = "JavaCPP or " + NATIVE_CLASS + " is not on the classpath";
-            if (required) throw new IllegalStateException("-D" + NATIVE_PROPERTY + "=true but " + lastNativeFailure, e);
-            return null;
+            return refuseNative("JavaCPP or " + NATIVE_CLASS + " is not on the classpath", required, e);
         } catch (InvocationTargetException e) {
             if (e.getCause() instanceof NoClassDefFoundError missing) {
-                lastNativeFailure = "JavaCPP is not on the classpath (" + missing.getMessage() + ")";
-                if (required) throw new IllegalStateException("-D" + NATIVE_PROPERTY + "=true but " + lastNativeFailure, missing);
-                return null;
+                return refuseNative("JavaCPP is not on the classpath (" + missing.getMessage() + ")", required, missing);
             }
             if (e.getCause() instanceof UnsupportedOperationException u) {
-                lastNativeFailure = u.getMessage();
-                if (required) throw new IllegalStateException(u.getMessage(), u);
-                return null;
+                return refuseNative(u.getMessage(), required, u);
             }
             throw new IllegalStateException("native CPU kernel failed to start: " + e.getCause().getMessage(),
                     e.getCause());
@@ -141,11 +154,16 @@ public final class CpuKernels {
         return k;
     }
 
+    /** A soft refusal: remembered for {@code doctor}, an error only under {@code -Dlayerdiff.native=true}. */
+    private static CpuKernel refuseNative(String why, boolean required, Throwable cause) {
+        lastNativeFailure = why;
+        if (required) throw new IllegalStateException("-D" + NATIVE_PROPERTY + "=true but " + why, cause);
+        return null;
+    }
+
     private static String simdRefusal() {
+        checkProperty(PROPERTY);
         String p = System.getProperty(PROPERTY);
-        if (p != null && !p.equals("true") && !p.equals("false")) {
-            throw new IllegalArgumentException("-D" + PROPERTY + "=" + p + ": expected true or false");
-        }
         if ("false".equals(p)) return "disabled by -D" + PROPERTY + "=false";
         if (!vectorModulePresent()) {
             String why = "module " + VECTOR_MODULE + " is not in the boot layer; run java with --add-modules "
