@@ -82,6 +82,7 @@ public final class MappedFile implements Closeable {
      * @throws IllegalArgumentException if {@code length} exceeds {@link #maxRead()}
      * @throws IndexOutOfBoundsException if the range is outside the file
      * @throws IllegalStateException if the file was closed
+     * @throws ArchiveException if the file has shrunk since it was opened
      */
     public ByteBuffer slice(long offset, int length) throws IOException {
         if (length < 0 || length > maxRead) {
@@ -94,6 +95,14 @@ public final class MappedFile implements Closeable {
         if (length == 0) return ByteBuffer.allocate(0).asReadOnlyBuffer();
         int index = (int) (offset / window);
         MappedByteBuffer w = window(index);
+        // Touching a mapped page past the end of a file that shrank raises SIGBUS: the JVM turns it into
+        // an InternalError in Java code but dies in native code (the native kernel). One fstat per read
+        // catches a file overwritten or truncated while it is being compared (all but a tiny race).
+        long now = channel.size();
+        if (now < size) {
+            throw new ArchiveException(name(), "the file shrank from " + size + " to " + now
+                    + " bytes while being read (overwritten or truncated by another process?)");
+        }
         return w.slice((int) (offset - index * window), length);
     }
 

@@ -80,4 +80,21 @@ class MappedFileTest {
         f.close();
         assertThatThrownBy(() -> f.slice(0, 10)).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
     }
+
+    /** A file cut short by another process while open: a clear error naming it, never a SIGBUS. */
+    @Test
+    void aFileThatShrinksWhileOpenIsAnErrorNotACrash() throws IOException {
+        Path p = counting(1 << 16);
+        try (MappedFile f = MappedFile.open(p)) {
+            assertThat(f.slice(0, 1 << 16).get(5)).isEqualTo((byte) 38);
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(p,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                ch.truncate(100);
+            }
+            assertThatThrownBy(() -> f.slice(4096, 4096))
+                    .isInstanceOf(dev.layerdiff.archive.ArchiveException.class)
+                    .hasMessageContaining(p.toString())
+                    .hasMessageContaining("shrank from 65536 to 100 bytes");
+        }
+    }
 }
