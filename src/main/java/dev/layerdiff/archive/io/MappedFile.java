@@ -28,6 +28,8 @@ public final class MappedFile implements Closeable {
     public static final int MAX_READ = 64 << 20;
 
     private static final long DEFAULT_WINDOW = 1L << 30;
+    /** Longest time between two checks that the file has not shrunk. */
+    private static final long SIZE_CHECK_NANOS = 1_000_000;
 
     private final Path path;
     private final FileChannel channel;
@@ -36,6 +38,8 @@ public final class MappedFile implements Closeable {
     private final int maxRead;
     private final AtomicReferenceArray<MappedByteBuffer> windows;
     private volatile boolean closed;
+    /** Time of the last size check (see {@link #checkNotShrunk}). */
+    private volatile long sizeCheckedAt = System.nanoTime() - 2 * SIZE_CHECK_NANOS;
 
     private MappedFile(Path path, FileChannel channel, long size, long window, int maxRead) {
         this.path = path;
@@ -95,15 +99,25 @@ public final class MappedFile implements Closeable {
         if (length == 0) return ByteBuffer.allocate(0).asReadOnlyBuffer();
         int index = (int) (offset / window);
         MappedByteBuffer w = window(index);
-        // Touching a mapped page past the end of a file that shrank raises SIGBUS: the JVM turns it into
-        // an InternalError in Java code but dies in native code (the native kernel). One fstat per read
-        // catches a file overwritten or truncated while it is being compared (all but a tiny race).
+        checkNotShrunk();
+        return w.slice((int) (offset - index * window), length);
+    }
+
+    /**
+     * Touching a mapped page past the end of a file that shrank raises SIGBUS: the JVM turns it into an
+     * InternalError in Java code but dies in native code (the native kernel). An fstat at most every
+     * {@link #SIZE_CHECK_NANOS} catches a file overwritten or truncated while it is being compared (all
+     * but a race of about that long) without a syscall on every small read of a strided gather.
+     */
+    private void checkNotShrunk() throws IOException {
+        long t = System.nanoTime();
+        if (t - sizeCheckedAt < SIZE_CHECK_NANOS) return;
+        sizeCheckedAt = t;
         long now = channel.size();
         if (now < size) {
             throw new ArchiveException(name(), "the file shrank from " + size + " to " + now
                     + " bytes while being read (overwritten or truncated by another process?)");
         }
-        return w.slice((int) (offset - index * window), length);
     }
 
     /** Copies {@code length} bytes at {@code offset} onto the heap; for small headers only. */

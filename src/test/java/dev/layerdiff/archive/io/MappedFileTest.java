@@ -91,10 +91,19 @@ class MappedFileTest {
                     java.nio.file.StandardOpenOption.WRITE)) {
                 ch.truncate(100);
             }
+            sleepPastTheSizeCheckInterval();
             assertThatThrownBy(() -> f.slice(4096, 4096))
                     .isInstanceOf(dev.layerdiff.archive.ArchiveException.class)
                     .hasMessageContaining(p.toString())
                     .hasMessageContaining("shrank from 65536 to 100 bytes");
+        }
+    }
+
+    private static void sleepPastTheSizeCheckInterval() {
+        try {
+            Thread.sleep(5); // the size is checked at most once a millisecond
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
