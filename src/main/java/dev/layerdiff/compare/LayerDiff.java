@@ -66,6 +66,7 @@ public final class LayerDiff {
 
         List<Slot> slots = new ArrayList<>();
         List<PairTask> tasks = new ArrayList<>();
+        List<Slot> taskSlots = new ArrayList<>();
         List<TensorEntry> summaries = new ArrayList<>();
         for (TensorEntry ref : reference.tensors()) {
             TensorEntry cand = candidates.get(ref.name());
@@ -73,6 +74,7 @@ public final class LayerDiff {
             if (cand != null && Arrays.equals(ref.shape(), cand.shape())) {
                 slot.tolerance = options.toleranceFor(ref.name(), ref.dtype(), cand.dtype());
                 slot.task = tasks.size();
+                taskSlots.add(slot);
                 tasks.add(new PairTask(ref, cand, slot.tolerance.rtol(), slot.tolerance.atol(),
                         options.equalNan(), options.images()));
             } else {
@@ -93,7 +95,6 @@ public final class LayerDiff {
             slots.add(slot);
         }
 
-        List<Slot> taskSlots = slots.stream().filter(s -> s.task >= 0).toList();
         PairResult[] results = new PairResult[tasks.size()];
         backend.compare(tasks, (i, r) -> {
             if (images != null && r.image() != null) {
@@ -110,7 +111,8 @@ public final class LayerDiff {
         });
         List<TensorSummary> summarized = backend.summarize(summaries);
         List<LayerReport> layers = new ArrayList<>(slots.size());
-        for (Slot s : slots) layers.add(s.toReport(List.of(results), summarized));
+        List<PairResult> paired = List.of(results);
+        for (Slot s : slots) layers.add(s.toReport(paired, summarized));
         return new Report(reference.path().toString(), candidate.path().toString(), backend.name(), layers);
     }
 
