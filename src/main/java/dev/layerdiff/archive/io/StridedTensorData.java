@@ -53,9 +53,6 @@ public final class StridedTensorData implements TensorData {
     @Override
     public ByteBuffer read(long offset, int length) throws IOException {
         Ranges.check(offset, length, byteSize);
-        if (length > MappedFile.MAX_READ) {
-            throw new IllegalArgumentException("read of " + length + " bytes; at most " + MappedFile.MAX_READ + " per read");
-        }
         if (length == 0) return ByteBuffer.allocate(0).order(order).asReadOnlyBuffer().order(order);
         long first = offset / itemSize;
         long end = (offset + length + itemSize - 1) / itemSize;

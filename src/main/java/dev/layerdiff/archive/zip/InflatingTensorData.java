@@ -33,9 +33,6 @@ public final class InflatingTensorData implements TensorData {
     @Override
     public ByteBuffer read(long offset, int length) throws IOException {
         Ranges.check(offset, length, byteSize);
-        if (length > MappedFile.MAX_READ) {
-            throw new IllegalArgumentException("read of " + length + " bytes; at most " + MappedFile.MAX_READ + " per read");
-        }
         return ByteBuffer.wrap(source.read(start + offset, length)).asReadOnlyBuffer().order(order);
     }
 }
