@@ -13,7 +13,8 @@ import java.io.PrintWriter;
 
 /** {@code layerdiff doctor}: what this machine offers and which backend a comparison would use, and why. */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
-        description = "Print the environment: Java, SIMD, the native kernel, backends and why any is unavailable.")
+        description = "Print the environment: Java, SIMD, the native kernel, CUDA (runtime, driver, devices), the backend a"
+                + " comparison would use, and why any is unavailable.")
 final class DoctorCommand implements Callable<Integer> {
 
     @Spec
@@ -33,6 +34,7 @@ final class DoctorCommand implements Callable<Integer> {
         out.println("cpu:     available (" + new CpuBackend().name() + ")");
         Throwable cuda = Backends.cudaUnavailabilityCause();
         out.println("cuda:    " + (cuda == null ? "available" : "unavailable: " + cuda.getMessage()));
+        for (String line : Backends.cudaDescription()) out.println("  " + line);
         Device device = Device.resolve(null);
         out.println("device:  " + device.name().toLowerCase(java.util.Locale.ROOT) + " -> "
                 + (device == Device.CUDA && cuda != null ? "error (CUDA unavailable)" : Backends.select(device == Device.CUDA ? Device.CUDA : device).name()));

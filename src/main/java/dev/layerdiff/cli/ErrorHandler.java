@@ -1,5 +1,6 @@
 package dev.layerdiff.cli;
 
+import dev.layerdiff.engine.BackendException;
 import dev.layerdiff.engine.BackendUnavailableException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,7 +32,8 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         if (ex instanceof FileSystemException e) {
             return e.getFile() + ": " + (e.getReason() != null ? e.getReason() : e.getClass().getSimpleName());
         }
-        if (ex instanceof IOException || ex instanceof IllegalArgumentException || ex instanceof BackendUnavailableException) {
+        if (ex instanceof IOException || ex instanceof IllegalArgumentException || ex instanceof BackendUnavailableException
+                || ex instanceof BackendException) {
             return ex.getMessage() != null ? ex.getMessage() : ex.toString();
         }
         return "internal error: " + ex + " (run with --verbose for the stack trace, and please report it)";

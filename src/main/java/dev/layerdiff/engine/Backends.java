@@ -1,6 +1,7 @@
 package dev.layerdiff.engine;
 
 import java.lang.reflect.InvocationTargetException;
+import java.util.List;
 import java.util.logging.Logger;
 
 /**
@@ -65,6 +66,23 @@ public final class Backends {
             return null;
         } catch (ReflectiveOperationException | ClassCastException e) {
             // The class is in the jar but does not fit: a packaging bug, not an environment problem.
+            throw new IllegalStateException("broken CUDA provider " + CUDA_PROVIDER + ": " + e, e);
+        }
+    }
+
+    /**
+     * What the CUDA provider reports about this machine (runtime, driver, devices), one line each; a
+     * single line saying why when this build has no CUDA backend.
+     */
+    @SuppressWarnings("unchecked")
+    public static List<String> cudaDescription() {
+        try {
+            return (List<String>) Class.forName(CUDA_PROVIDER).getMethod("describe").invoke(null);
+        } catch (ClassNotFoundException e) {
+            return List.of("this build of layerdiff has no CUDA backend");
+        } catch (InvocationTargetException e) {
+            return List.of(describe(e.getCause()));
+        } catch (ReflectiveOperationException | ClassCastException e) {
             throw new IllegalStateException("broken CUDA provider " + CUDA_PROVIDER + ": " + e, e);
         }
     }

@@ -26,7 +26,8 @@ public abstract class BackendEquivalenceSuite {
     /** The backend under test. */
     protected abstract CompareBackend backend();
 
-    private final CompareBackend reference = new CpuBackend(CpuKernels.scalar(), 1, CHUNK);
+    /** The reference: the scalar kernel on one thread. */
+    protected final CompareBackend reference = new CpuBackend(CpuKernels.scalar(), 1, CHUNK);
 
     private static final int[] SIZES = {0, 1, 7, 8, 9, 31, 32, 33, 255, 256, 257, 1023, 1024, 1025, 1031, 2039,
         CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK + 5, 65537};
@@ -69,9 +70,13 @@ public abstract class BackendEquivalenceSuite {
         return tasks;
     }
 
-    private void assertSame(List<PairTask> tasks) throws IOException {
-        List<PairResult> expected = reference.compare(tasks);
-        List<PairResult> actual = backend().compare(tasks);
+    /** Runs the tasks on the reference and on the backend under test; asserts equivalent results. */
+    protected void assertSame(List<PairTask> tasks) throws IOException {
+        assertSameResults(tasks, reference.compare(tasks), backend().compare(tasks));
+    }
+
+    /** Asserts that {@code actual} (any backend's results for {@code tasks}) is equivalent to {@code expected}. */
+    protected static void assertSameResults(List<PairTask> tasks, List<PairResult> expected, List<PairResult> actual) {
         assertThat(actual).hasSameSizeAs(expected);
         for (int i = 0; i < expected.size(); i++) {
             PairResult e = expected.get(i), a = actual.get(i);
@@ -176,7 +181,7 @@ public abstract class BackendEquivalenceSuite {
     }
 
     /** A finite tensor: random bits with any all-ones exponent field (NaN, Inf) cleared to a smaller one. */
-    static TensorEntry finiteTensor(Random rnd, DType t, int n) {
+    protected static TensorEntry finiteTensor(Random rnd, DType t, int n) {
         ByteBuffer b = TestTensors.randomBytes(rnd, n * t.byteSize(), ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < n; i++) {
             switch (t) {

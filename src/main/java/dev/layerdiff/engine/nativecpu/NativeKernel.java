@@ -1,10 +1,10 @@
 package dev.layerdiff.engine.nativecpu;
 
 import dev.layerdiff.archive.DType;
-import dev.layerdiff.compare.Histogram;
 import dev.layerdiff.engine.CpuKernel;
 import dev.layerdiff.engine.ImageAccumulator;
 import dev.layerdiff.engine.KernelScratch;
+import dev.layerdiff.engine.NativeResults;
 import dev.layerdiff.engine.PairPartial;
 import dev.layerdiff.engine.SidePartial;
 import java.nio.ByteBuffer;
@@ -22,14 +22,8 @@ import java.util.function.Supplier;
  * transcription of {@code ScalarKernel} (same double arithmetic, tolerance multiplied then added).
  */
 public final class NativeKernel implements CpuKernel {
-    /** Histogram codes per histogram in {@code ld_pair}. */
-    private static final int CODES = 260;
-    /** Bytes of {@code ld_side}: 5 scalars and a histogram, 8 bytes each. */
-    private static final int SIDE_BYTES = (5 + CODES) * 8;
-    /** Offsets in {@code ld_pair}: the two sides, the |d| histogram, then 10 scalars. */
-    private static final int REF = 0, CAND = SIDE_BYTES, DIFF = 2 * SIDE_BYTES, SCALARS = DIFF + CODES * 8;
     /** Bytes of {@code ld_pair}. */
-    static final int PAIR_BYTES = SCALARS + 10 * 8;
+    private static final int PAIR_BYTES = NativeResults.PAIR_BYTES;
     /** Elements per native call when the pair has an image: its keys pass through a direct buffer. */
     static final int IMAGE_SLICE = 1 << 18;
 
@@ -116,7 +110,7 @@ public final class NativeKernel implements CpuKernel {
             // slice(): position 0 at the first element, so the native side gets its address
             NativeCpu.ld_compare(ref.slice(), rt, cand.slice(), ct, n, firstIndex, acc.rtol, acc.atol,
                     acc.equalNan ? 1 : 0, s.out, s.tables, null);
-            fold(s.out, acc);
+            NativeResults.foldPair(s.out, acc);
             return;
         }
         // With an image, the keys come back through a direct buffer one slice at a time.
@@ -128,7 +122,7 @@ public final class NativeKernel implements CpuKernel {
             NativeCpu.ld_compare(ref.slice(ref.position() + off * rSize, len * rSize), rt,
                     cand.slice(cand.position() + off * cSize, len * cSize), ct,
                     len, firstIndex + off, acc.rtol, acc.atol, acc.equalNan ? 1 : 0, s.out, s.tables, keys);
-            fold(s.out, acc);
+            NativeResults.foldPair(s.out, acc);
             keys.asDoubleBuffer().get(0, k, 0, len);
             image.accept(k, len, firstIndex + off);
         }
@@ -143,47 +137,6 @@ public final class NativeKernel implements CpuKernel {
         }
         Scratch s = scratch.get();
         NativeCpu.ld_summarize(values.slice(), t, n, s.out, s.tables);
-        foldSide(s.out, 0, acc);
-    }
-
-    /** Folds one native result (of later elements) into {@code acc}, as {@link PairPartial#merge} does. */
-    private static void fold(ByteBuffer o, PairPartial acc) {
-        foldSide(o, REF, acc.ref);
-        foldSide(o, CAND, acc.cand);
-        foldHistogram(o, DIFF, acc.diffHistogram);
-        acc.finitePairs += o.getLong(SCALARS);
-        acc.mismatched += o.getLong(SCALARS + 8);
-        long maxAbsIndex = o.getLong(SCALARS + 16);
-        acc.sumAbs += o.getDouble(SCALARS + 24);
-        acc.sumSq += o.getDouble(SCALARS + 32);
-        acc.sumRR += o.getDouble(SCALARS + 40);
-        acc.sumCC += o.getDouble(SCALARS + 48);
-        acc.sumRC += o.getDouble(SCALARS + 56);
-        double maxAbs = o.getDouble(SCALARS + 64);
-        if (maxAbsIndex >= 0 && (acc.maxAbsIndex < 0 || maxAbs > acc.maxAbs)) {
-            acc.maxAbs = maxAbs;
-            acc.maxAbsIndex = maxAbsIndex;
-        }
-        acc.maxRel = Math.max(acc.maxRel, o.getDouble(SCALARS + 72));
-    }
-
-    private static void foldSide(ByteBuffer o, int at, SidePartial side) {
-        side.count += o.getLong(at);
-        side.min = Math.min(side.min, o.getDouble(at + 8));
-        side.max = Math.max(side.max, o.getDouble(at + 16));
-        side.sum += o.getDouble(at + 24);
-        side.sumSq += o.getDouble(at + 32);
-        foldHistogram(o, at + 40, side.histogram);
-    }
-
-    /** Codes as in {@code BinCounts}: 128 positive bins, 128 negative, zero, NaN, +Inf, -Inf. */
-    private static void foldHistogram(ByteBuffer o, int at, Histogram h) {
-        for (int b = 0; b < Histogram.BINS; b++) {
-            long pos = o.getLong(at + 8 * b), neg = o.getLong(at + 8 * (128 + b));
-            if (pos != 0) h.addPositive(b, pos);
-            if (neg != 0) h.addNegative(b, neg);
-        }
-        h.addSpecial(o.getLong(at + 8 * 256), o.getLong(at + 8 * 257), o.getLong(at + 8 * 258),
-                o.getLong(at + 8 * 259));
+        NativeResults.foldSide(s.out, NativeResults.REF, acc);
     }
 }
