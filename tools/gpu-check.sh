@@ -2,7 +2,7 @@
 # What runs on the GPU machine (the device tool), from the repository root with .devpack carried
 # (benchmarks/README.md says how to pack it): the environment, the CUDA half of the tests, the README's
 # comparison on CUDA, the GPU benchmarks and the PyTorch peer. Steps: any of env tests cli bench peer
-# e2e (default: all but e2e). Logs go to $OUT when set.
+# e2e ncu (default: all but e2e and ncu). Logs go to $OUT when set.
 set -u
 steps=${*:-env tests cli bench peer}
 out=${OUT:-/tmp/layerdiff-gpu}
@@ -31,6 +31,11 @@ for step in $steps; do
     e2e)
       timeout 500 $java -Dlayerdiff.bench.dir=/tmp/layerdiff-bench -Dlayerdiff.bench.gib=4 -cp "$cp" \
         dev.layerdiff.benchmarks.CudaBenchmark --gib 2 --formats ${E2E_FORMATS:-safetensors,npz,pt} 2>&1 | tee "$out/e2e.log" ;;
+    ncu)
+      ncu=$(command -v ncu || ls /usr/local/cuda/bin/ncu /opt/nvidia/nsight-compute/*/ncu 2>/dev/null | head -1)
+      timeout 300 "$ncu" --target-processes all -k regex:compare_kernel -c 1 --section SpeedOfLight \
+        --section WarpStateStats --section InstructionStats --section Occupancy --section ComputeWorkloadAnalysis \
+        $java -cp "$cp" dev.layerdiff.benchmarks.CudaBenchmark --gib 1 --skip-archives 2>&1 | tee "$out/ncu.log" | grep -v "^#" | tail -90 ;;
     peer)
       for t in float32 float16 bfloat16; do timeout 120 python3 benchmarks/peer/torch_layer_stats.py --gib 2 --dtype $t; done 2>&1 | tee "$out/peer.log" ;;
   esac

@@ -20,11 +20,13 @@ namespace {
 
 constexpr int THREADS = 256;
 constexpr int WARPS = THREADS / 32;
-/** Shared histogram copies per block (warp w counts into copy w % COPIES), to spread contention. */
-constexpr int COPIES = 4;
-/** Words per shared histogram: the 260 codes, negative bins moved 16 words on so that a positive bin and
- *  the negative bin of the same exponent fall in different banks. */
-constexpr int HSTRIDE = 288;
+/** Shared histogram copies per block: lane l of every warp counts into copy l % COPIES, so when all lanes
+ *  of a warp count the same bin (|d| is 0 wherever two runs agree) at most two share a counter, instead
+ *  of 32 serializing on one (measured on the H100: 4 copies shared by warps ran at 641 GB/s in float32,
+ *  246 in float16). */
+constexpr int COPIES = 16;
+/** Words per histogram copy: odd, so one code in the 16 copies lies in 16 different banks. */
+constexpr int HSTRIDE = 261;
 /** Largest grid: blocks per multiprocessor times multiprocessors. */
 constexpr int MAX_BLOCKS_PER_SM = 8;
 
@@ -46,13 +48,11 @@ struct Params {
     int ref_type, ref_swap, cand_type, cand_swap;
     long long n, first;
     double rtol, atol;
-    int equal_nan, hist_mode;
+    int equal_nan;
     Partial *partials;
     unsigned long long *hist;  // [3][LD_CODES], this launch's totals
     ld_image image;
 };
-
-__device__ __forceinline__ int slot_of(int code) { return code + (code >= 128 ? 16 : 0); }
 
 /** BinCounts.codeOf: the histogram code of a double. */
 __device__ __forceinline__ int code_of(double x) {
@@ -67,15 +67,8 @@ __device__ __forceinline__ int code_of(double x) {
     return bin | (sign << 7);
 }
 
-/** Counts code (skipped when negative) into a shared histogram; every lane of the warp must call it. */
-__device__ __forceinline__ void count(unsigned *h, int code, int mode) {
-    if (mode == LD_HIST_MATCH) {
-        unsigned peers = __match_any_sync(0xffffffffu, code);
-        if (code >= 0 && (threadIdx.x & 31) == __ffs(peers) - 1) atomicAdd(&h[slot_of(code)], __popc(peers));
-    } else if (code >= 0) {
-        atomicAdd(&h[slot_of(code)], 1u);
-    }
-}
+/** Counts code into this lane's copy of a shared histogram (h: the copy). */
+__device__ __forceinline__ void count(unsigned *h, int code) { atomicAdd(&h[code], 1u); }
 
 /** Java's Math.min/Math.max on non-NaN values: -0.0 sorts below 0.0. */
 __device__ __forceinline__ double jmin(double m, double x) { return (x < m || (x == m && signbit(x))) ? x : m; }
@@ -170,17 +163,17 @@ struct ImageRun {
     }
 };
 
-/** ScalarKernel.compareBlock for one pair; lanes with !valid only take part in the warp's counting. */
+/** ScalarKernel.compareBlock for one pair (nothing for !valid). */
 template <bool IMAGE>
 __device__ __forceinline__ void fold_pair(double x, double y, long long idx, bool valid, Partial &a, const Params &p,
                                           unsigned *hr, unsigned *hc, unsigned *hd, ImageRun &img) {
     bool equal = x == y;
     // Same infinities are equal, so their "difference" is 0 rather than IEEE's NaN.
     double a_all = equal ? 0.0 : fabs(y - x);
-    count(hr, valid ? code_of(x) : -1, p.hist_mode);
-    count(hc, valid ? code_of(y) : -1, p.hist_mode);
-    count(hd, valid ? code_of(a_all) : -1, p.hist_mode);
     if (!valid) return;
+    count(hr, code_of(x));
+    count(hc, code_of(y));
+    count(hd, code_of(a_all));
     fold_value(a.r, x);
     fold_value(a.c, y);
     if (isfinite(x) && isfinite(y)) {
@@ -280,8 +273,8 @@ __device__ double decode(const unsigned char *base, int type, int swap, long lon
     }
 }
 
-/** Elements per group (one 16-byte load per side on the fast paths). */
-template <int L> struct Group { static constexpr int N = L == L_F32 ? 4 : (L == L_GENERIC ? 4 : 8); };
+/** Elements per group: one 16-byte (float32) or 8-byte (16-bit types) load per side on the fast paths. */
+template <int L> struct Group { static constexpr int N = 4; };
 
 /** Loads group g's elements of one side; a group past n (or an element, on the generic path) reads nothing. */
 template <int L>
@@ -300,10 +293,10 @@ __device__ __forceinline__ void load(const unsigned char *base, int type, int sw
         v[2] = q.z;
         v[3] = q.w;
     } else if (L == L_F16 || L == L_BF16) {
-        uint4 q = __ldg((const uint4 *)base + g);
-        unsigned w[4] = {q.x, q.y, q.z, q.w};
+        uint2 q = __ldg((const uint2 *)base + g);
+        unsigned w[2] = {q.x, q.y};
 #pragma unroll
-        for (int k = 0; k < 4; k++) {
+        for (int k = 0; k < 2; k++) {
             unsigned short lo = (unsigned short)(w[k] & 0xFFFF), hi = (unsigned short)(w[k] >> 16);
             v[2 * k] = L == L_F16 ? half_bits(lo) : bf16_bits(lo);
             v[2 * k + 1] = L == L_F16 ? half_bits(hi) : bf16_bits(hi);
@@ -377,19 +370,26 @@ __device__ void publish_histograms(unsigned (*sh)[COPIES][HSTRIDE], int hists, u
         int h = i / LD_CODES, code = i - h * LD_CODES;
         unsigned total = 0;
 #pragma unroll
-        for (int c = 0; c < COPIES; c++) total += sh[h][c][slot_of(code)];
+        for (int c = 0; c < COPIES; c++) total += sh[h][c][code];
         if (total) atomicAdd(&hist[i], (unsigned long long)total);
     }
 }
 
+/** Dynamic shared memory of compare_kernel: three histograms of COPIES copies (49 KB, over the 48 KB that
+ *  a block gets without asking: see allow_histograms). */
+constexpr int COMPARE_SMEM = 3 * COPIES * HSTRIDE * sizeof(unsigned);
+
+// Three blocks per multiprocessor (24 warps; two with an image, which needs more registers): the kernel is latency-bound at two (measured with ncu on the
+// H100: 25% occupancy, issue slots 59% busy, stalls on fixed-latency FP64 dependencies).
 template <int L, bool IMAGE>
-__global__ void __launch_bounds__(THREADS) compare_kernel(Params p) {
-    __shared__ unsigned sh[3][COPIES][HSTRIDE];
+__global__ void __launch_bounds__(THREADS, IMAGE ? 2 : 3) compare_kernel(Params p) {
+    extern __shared__ unsigned smem[];
+    unsigned (*sh)[COPIES][HSTRIDE] = reinterpret_cast<unsigned (*)[COPIES][HSTRIDE]>(smem);
     __shared__ Partial scratch[WARPS];
-    for (int i = threadIdx.x; i < 3 * COPIES * HSTRIDE; i += THREADS) (&sh[0][0][0])[i] = 0;
+    for (int i = threadIdx.x; i < 3 * COPIES * HSTRIDE; i += THREADS) smem[i] = 0;
     __syncthreads();
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-    unsigned *hr = sh[0][warp % COPIES], *hc = sh[1][warp % COPIES], *hd = sh[2][warp % COPIES];
+    unsigned *hr = sh[0][lane % COPIES], *hc = sh[1][lane % COPIES], *hd = sh[2][lane % COPIES];
     constexpr int G = Group<L>::N;
 
     Partial a;
@@ -428,12 +428,12 @@ __global__ void __launch_bounds__(THREADS) compare_kernel(Params p) {
 
 template <int L>
 __global__ void __launch_bounds__(THREADS) summarize_kernel(Params p) {
-    __shared__ unsigned sh[1][COPIES][HSTRIDE];
+    __shared__ unsigned sh[1][COPIES][HSTRIDE];  // static: 16.7 KB
     __shared__ Partial scratch[WARPS];
     for (int i = threadIdx.x; i < COPIES * HSTRIDE; i += THREADS) (&sh[0][0][0])[i] = 0;
     __syncthreads();
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-    unsigned *hr = sh[0][warp % COPIES];
+    unsigned *hr = sh[0][lane % COPIES];
     constexpr int G = Group<L>::N;
 
     Partial a;
@@ -448,16 +448,20 @@ __global__ void __launch_bounds__(THREADS) summarize_kernel(Params p) {
 #pragma unroll
         for (int k = 0; k < G; k++) {
             bool v = valid && g * G + k < p.n;
-            count(hr, v ? code_of(x[k]) : -1, p.hist_mode);
-            if (v) fold_value(a.r, x[k]);
+            if (v) {
+                count(hr, code_of(x[k]));
+                fold_value(a.r, x[k]);
+            }
         }
     }
     if (L != L_GENERIC && blockIdx.x == 0 && warp == 0) {
         long long i = groups * G + lane;
         bool valid = i < p.n;
         double x = valid ? decode(p.ref, p.ref_type, p.ref_swap, i) : 0;
-        count(hr, valid ? code_of(x) : -1, p.hist_mode);
-        if (valid) fold_value(a.r, x);
+        if (valid) {
+            count(hr, code_of(x));
+            fold_value(a.r, x);
+        }
     }
     publish_histograms(sh, 1, p.hist);
     reduce_block(a, scratch);
@@ -504,7 +508,6 @@ __global__ void __launch_bounds__(THREADS) finalize_kernel(const Partial *partia
 struct Slot {
     int device = 0;
     int max_blocks = 0;
-    int hist_mode = LD_HIST_ATOMIC;
     int64_t bytes = 0;
     char *h_ref = nullptr, *h_cand = nullptr;
     unsigned char *d_ref = nullptr, *d_cand = nullptr;
@@ -534,7 +537,7 @@ void release(Slot *s) {
 }
 
 bool fast_type(int type, int swap, int64_t address, int L) {
-    if (swap || (address & 15) != 0) return false;
+    if (swap || (address & (L == L_F32 ? 15 : 7)) != 0) return false;
     return (L == L_F32 && type == LD_DT_F32) || (L == L_F16 && type == LD_DT_F16) || (L == L_BF16 && type == LD_DT_BF16);
 }
 
@@ -560,10 +563,28 @@ int grid_for(const Slot *s, long long groups) {
     return (int)(want < s->max_blocks ? want : s->max_blocks);
 }
 
+/** Lets compare_kernel<L, IMAGE> have COMPARE_SMEM bytes of dynamic shared memory (once per process and
+ *  kernel: the attribute holds for every device of the context). */
+template <int L, bool IMAGE>
+cudaError_t allow_histograms() {
+    static cudaError_t done = [] {
+        cudaError_t e = cudaFuncSetAttribute(compare_kernel<L, IMAGE>, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                             COMPARE_SMEM);
+        if (e != cudaSuccess) return e;
+        // As much shared memory as the multiprocessor has, so that three blocks' histograms fit.
+        return cudaFuncSetAttribute(compare_kernel<L, IMAGE>, cudaFuncAttributePreferredSharedMemoryCarveout,
+                                    (int)cudaSharedmemCarveoutMaxShared);
+    }();
+    return done;
+}
+
 template <int L>
-void launch_compare(const Slot *s, const Params &p, int blocks) {
-    if (p.image.pixels) compare_kernel<L, true><<<blocks, THREADS, 0, s->stream>>>(p);
-    else compare_kernel<L, false><<<blocks, THREADS, 0, s->stream>>>(p);
+cudaError_t launch_compare(const Slot *s, const Params &p, int blocks) {
+    cudaError_t e = p.image.pixels ? allow_histograms<L, true>() : allow_histograms<L, false>();
+    if (e != cudaSuccess) return e;
+    if (p.image.pixels) compare_kernel<L, true><<<blocks, THREADS, COMPARE_SMEM, s->stream>>>(p);
+    else compare_kernel<L, false><<<blocks, THREADS, COMPARE_SMEM, s->stream>>>(p);
+    return cudaGetLastError();
 }
 
 int enqueue_compare(Slot *s, const unsigned char *ref, int rt, int rs, const unsigned char *cand, int ct, int cs,
@@ -582,21 +603,20 @@ int enqueue_compare(Slot *s, const unsigned char *ref, int rt, int rs, const uns
     p.rtol = rtol;
     p.atol = atol;
     p.equal_nan = equal_nan;
-    p.hist_mode = s->hist_mode;
     p.partials = s->d_partials;
     p.hist = s->d_hist;
     if (image) p.image = *image;
     int L = load_kind(rt, rs, (int64_t)(intptr_t)ref, ct, cs, (int64_t)(intptr_t)cand);
-    long long groups = L == L_GENERIC ? (n + 3) / 4 : n / (L == L_F32 ? 4 : 8);
+    long long groups = L == L_GENERIC ? (n + 3) / 4 : n / 4;
     int blocks = grid_for(s, groups);
     if ((e = cudaMemsetAsync(s->d_hist, 0, 3 * LD_CODES * sizeof(unsigned long long), s->stream)) != cudaSuccess) return e;
     switch (L) {
-        case L_F32: launch_compare<L_F32>(s, p, blocks); break;
-        case L_F16: launch_compare<L_F16>(s, p, blocks); break;
-        case L_BF16: launch_compare<L_BF16>(s, p, blocks); break;
-        default: launch_compare<L_GENERIC>(s, p, blocks); break;
+        case L_F32: e = launch_compare<L_F32>(s, p, blocks); break;
+        case L_F16: e = launch_compare<L_F16>(s, p, blocks); break;
+        case L_BF16: e = launch_compare<L_BF16>(s, p, blocks); break;
+        default: e = launch_compare<L_GENERIC>(s, p, blocks); break;
     }
-    if ((e = cudaGetLastError()) != cudaSuccess) return e;
+    if (e != cudaSuccess) return e;
     finalize_kernel<<<1, THREADS, 0, s->stream>>>(s->d_partials, blocks, s->d_hist, n, 1, s->d_result);
     if ((e = cudaGetLastError()) != cudaSuccess) return e;
     if ((e = cudaMemcpyAsync(s->h_result, s->d_result, sizeof(ld_pair), cudaMemcpyDeviceToHost, s->stream)) != cudaSuccess) return e;
@@ -655,7 +675,9 @@ int ld_cuda_slot_create(int device, int64_t bytes, int64_t *handle) {
     s->bytes = bytes;
     int sms = 0, per_sm = 0;
     if ((e = cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device)) != cudaSuccess) goto fail;
-    if ((e = cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, compare_kernel<L_F32, false>, THREADS, 0)) != cudaSuccess) goto fail;
+    if ((e = allow_histograms<L_F32, false>()) != cudaSuccess) goto fail;
+    if ((e = cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, compare_kernel<L_F32, false>, THREADS,
+                                                           COMPARE_SMEM)) != cudaSuccess) goto fail;
     if (per_sm < 1) per_sm = 1;
     s->max_blocks = sms * (per_sm < MAX_BLOCKS_PER_SM ? per_sm : MAX_BLOCKS_PER_SM);
     if ((e = cudaStreamCreateWithFlags(&s->stream, cudaStreamNonBlocking)) != cudaSuccess) goto fail;
@@ -687,8 +709,6 @@ char *ld_cuda_slot_host(int64_t slot, int side) {
 }
 
 char *ld_cuda_slot_result(int64_t slot) { return (char *)slot_of_handle(slot)->h_result; }
-
-void ld_cuda_slot_set_histograms(int64_t slot, int strategy) { slot_of_handle(slot)->hist_mode = strategy; }
 
 int ld_cuda_slot_compare(int64_t slot, int ref_type, int ref_swap, int64_t ref_bytes, int cand_type, int cand_swap,
                          int64_t cand_bytes, int64_t n, int64_t first_index, double rtol, double atol, int equal_nan,
@@ -726,11 +746,10 @@ int ld_cuda_slot_summarize(int64_t slot, int type, int swap, int64_t bytes, int6
     p.ref_type = type;
     p.ref_swap = swap;
     p.n = n;
-    p.hist_mode = s->hist_mode;
     p.partials = s->d_partials;
     p.hist = s->d_hist;
     int L = load_kind(type, swap, (int64_t)(intptr_t)s->d_ref, type, swap, (int64_t)(intptr_t)s->d_ref);
-    long long groups = L == L_GENERIC ? (n + 3) / 4 : n / (L == L_F32 ? 4 : 8);
+    long long groups = L == L_GENERIC ? (n + 3) / 4 : n / 4;
     int blocks = grid_for(s, groups);
     if ((e = cudaMemsetAsync(s->d_hist, 0, 3 * LD_CODES * sizeof(unsigned long long), s->stream)) != cudaSuccess) return e;
     switch (L) {

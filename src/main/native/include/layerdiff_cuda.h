@@ -37,11 +37,6 @@ extern "C" {
 #define LD_DT_U8 14
 #define LD_DT_BOOL 15
 
-/* Histogram strategies (ld_cuda_slot_set_histograms): shared-memory atomics per element, or one
- * atomic per distinct bin per warp after __match_any_sync. */
-#define LD_HIST_ATOMIC 0
-#define LD_HIST_MATCH 1
-
 /* Devices: a count >= 0, or minus a cudaError_t (no driver, ...). */
 int ld_cuda_device_count(void);
 /* "cudaErrorName: description" of a cudaError_t code. */
@@ -68,7 +63,6 @@ void ld_cuda_slot_destroy(int64_t slot);
 char *ld_cuda_slot_host(int64_t slot, int side);
 /* The slot's result: valid after ld_cuda_slot_wait returned 0. */
 char *ld_cuda_slot_result(int64_t slot);
-void ld_cuda_slot_set_histograms(int64_t slot, int strategy);
 
 /*
  * Image of |d| block maxima, ImageLayout's fields: pixels is a device buffer of width * height int64

@@ -18,7 +18,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,28 +42,19 @@ public final class CudaBackend implements CompareBackend {
     static final int SLOT_MIB = 32;
     /** Bytes per side per slot: also the largest read of an archive, under the readers' limit. */
     static final int SLOT_BYTES = SLOT_MIB << 20;
-    /** Host copies are split into pieces of this size across the copy threads. */
-    private static final int COPY_PIECE = 4 << 20;
-    /** System property choosing the histogram strategy: {@code match} (default) or {@code atomic}. */
-    public static final String HISTOGRAMS_PROPERTY = "layerdiff.cuda.histograms";
+    /** Host copies are split into pieces of this size across the copy threads (one per core, up to 16). */
+    private static final int COPY_PIECE = 2 << 20;
 
     private final int device;
     private final String deviceName;
-    private final int histograms;
     private final Slot[] slots = new Slot[SLOTS];
     private Slot resident;
     private final ExecutorService copiers;
 
     CudaBackend(int device, String deviceName) {
-        this(device, deviceName, histogramStrategy(System.getProperty(HISTOGRAMS_PROPERTY, "match")));
-    }
-
-    /** A backend with its own slots and a given histogram strategy ({@code CudaNative.HIST_*}). */
-    CudaBackend(int device, String deviceName, int histograms) {
         this.device = device;
         this.deviceName = deviceName;
-        this.histograms = histograms;
-        int threads = Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
+        int threads = Math.max(1, Math.min(16, Runtime.getRuntime().availableProcessors()));
         this.copiers = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "layerdiff-cuda-copy");
             t.setDaemon(true);
@@ -72,26 +62,9 @@ public final class CudaBackend implements CompareBackend {
         });
     }
 
-    private static int histogramStrategy(String value) {
-        return switch (value.trim().toLowerCase(Locale.ROOT)) {
-            case "match" -> CudaNative.HIST_MATCH;
-            case "atomic" -> CudaNative.HIST_ATOMIC;
-            default -> throw new IllegalArgumentException("-D" + HISTOGRAMS_PROPERTY + ": expected match or atomic, got '"
-                    + value + "'");
-        };
-    }
-
     @Override
     public String name() {
         return "cuda";
-    }
-
-    /**
-     * A backend on the same device with its own streams and the given histogram strategy: {@code match}
-     * (one shared-memory atomic per distinct bin per warp) or {@code atomic} (one per element).
-     */
-    public CudaBackend withHistograms(String strategy) {
-        return new CudaBackend(device, deviceName, histogramStrategy(strategy));
     }
 
     /** The CUDA device index. */
@@ -126,7 +99,6 @@ public final class CudaBackend implements CompareBackend {
             long[] h = new long[1];
             check(CudaNative.ld_cuda_slot_create(device, bytes, h), "creating a stream with " + bytes + "-byte buffers");
             handle = h[0];
-            CudaNative.ld_cuda_slot_set_histograms(handle, histograms);
             refHost = bytes == 0 ? null : CudaNative.ld_cuda_slot_host(handle, 0).capacity(bytes).asByteBuffer();
             candHost = bytes == 0 ? null : CudaNative.ld_cuda_slot_host(handle, 1).capacity(bytes).asByteBuffer();
             result = CudaNative.ld_cuda_slot_result(handle).capacity(NativeResults.PAIR_BYTES).asByteBuffer()

@@ -22,8 +22,6 @@ final class CudaNative {
         Loader.load(CudaNative.class);
     }
 
-    static final int HIST_ATOMIC = 0, HIST_MATCH = 1;
-
     static native int ld_cuda_device_count();
 
     static native @Cast("const char*") BytePointer ld_cuda_error_string(int error);
@@ -44,8 +42,6 @@ final class CudaNative {
     static native @Cast("char*") BytePointer ld_cuda_slot_host(long slot, int side);
 
     static native @Cast("char*") BytePointer ld_cuda_slot_result(long slot);
-
-    static native void ld_cuda_slot_set_histograms(long slot, int strategy);
 
     /** {@code image}: pixels, tile_rows, tile_cols, tiles_x, rows_per_pixel, cols_per_pixel, width; or null. */
     static native int ld_cuda_slot_compare(long slot, int refType, int refSwap, long refBytes, int candType,

@@ -52,7 +52,8 @@ class CudaEquivalenceTest extends BackendEquivalenceSuite {
         long[] shape = {n / 5, 5};
         tasks.add(new PairTask(TestTensors.tensor(DType.FLOAT32, ByteOrder.LITTLE_ENDIAN, shape, r),
                 TestTensors.tensor(DType.FLOAT32, ByteOrder.LITTLE_ENDIAN, shape, c), 1e-4, 1e-6, false, true));
-        tasks.add(new PairTask(TestTensors.tensor(DType.FLOAT16, ByteOrder.LITTLE_ENDIAN, shape, r),
+        tasks.add(new PairTask(TestTensors.entry("h", DType.FLOAT16, shape, ByteOrder.LITTLE_ENDIAN,
+                TestTensors.of(TestTensors.randomBytes(rnd, 2 * n, ByteOrder.LITTLE_ENDIAN))),
                 TestTensors.tensor(DType.FLOAT32, ByteOrder.LITTLE_ENDIAN, shape, c), 1e-3, 1e-5, true, true));
         tasks.add(new PairTask(TestTensors.tensor(DType.BFLOAT16, ByteOrder.LITTLE_ENDIAN, shape, r),
                 TestTensors.tensor(DType.BFLOAT16, ByteOrder.BIG_ENDIAN, shape, c), 1e-2, 1e-5, false, false));
@@ -69,8 +70,8 @@ class CudaEquivalenceTest extends BackendEquivalenceSuite {
             long[] shape = {n};
             double[] r = TestTensors.activations(rnd, n, 0.01);
             double[] c = TestTensors.perturbed(rnd, r, 0.01);
-            TensorEntry re = TestTensors.tensor(t, ByteOrder.LITTLE_ENDIAN, shape, r);
-            TensorEntry ce = TestTensors.tensor(t, ByteOrder.LITTLE_ENDIAN, shape, c);
+            TensorEntry re = t == DType.FLOAT16 ? raw(rnd, t, n) : TestTensors.tensor(t, ByteOrder.LITTLE_ENDIAN, shape, r);
+            TensorEntry ce = t == DType.FLOAT16 ? raw(rnd, t, n) : TestTensors.tensor(t, ByteOrder.LITTLE_ENDIAN, shape, c);
             long bytes = re.byteSize();
             try (DeviceMemory dr = DeviceMemory.allocate(cuda, bytes); DeviceMemory dc = DeviceMemory.allocate(cuda, bytes)) {
                 dr.upload(0, direct(re));
@@ -81,6 +82,12 @@ class CudaEquivalenceTest extends BackendEquivalenceSuite {
                 assertSameResults(task, reference.compare(task), List.of(got));
             }
         }
+    }
+
+    /** Random bit patterns: every value a type can hold, NaN and infinities included. */
+    private static TensorEntry raw(Random rnd, DType t, int n) {
+        return TestTensors.entry("raw", t, new long[] {n}, ByteOrder.LITTLE_ENDIAN,
+                TestTensors.of(TestTensors.randomBytes(rnd, n * t.byteSize(), ByteOrder.LITTLE_ENDIAN)));
     }
 
     private static ByteBuffer direct(TensorEntry e) throws IOException {
