@@ -29,13 +29,21 @@ case "$PLATFORM" in
         echo "cppbuild.sh: built $OUT/lib/liblayerdiff_cpu.a" >&2
 
         CUDA_HOME=${CUDA_HOME:-/usr/local/cuda}
-        rm -f "$OUT/lib/liblayerdiff_cuda.a"
+        LIB="$OUT/lib/liblayerdiff_cuda.a"
+        ARCHS=${LAYERDIFF_CUDA_ARCHS:-75 80 86 89 90}
         if [ ! -x "$CUDA_HOME/bin/nvcc" ]; then
+            rm -f "$LIB"
             echo "cppbuild.sh: no $CUDA_HOME/bin/nvcc: building without the CUDA kernels" >&2
             exit 0
         fi
+        # nvcc takes half a minute for five architectures: skip it when nothing changed.
+        if [ -f "$LIB" ] && [ "$(cat "$OUT/obj/cuda.archs" 2>/dev/null)" = "$ARCHS" ] \
+           && [ -z "$(find "$SRC/cuda" "$INCLUDE" "$0" -newer "$LIB" -print -quit)" ]; then
+            echo "cppbuild.sh: $LIB is up to date ($ARCHS)" >&2
+            exit 0
+        fi
+        rm -f "$LIB"
         GENCODE=()
-        ARCHS=${LAYERDIFF_CUDA_ARCHS:-75 80 86 89 90}
         for a in $ARCHS; do GENCODE+=(-gencode "arch=compute_$a,code=sm_$a"); done
         LAST=${ARCHS##* }
         GENCODE+=(-gencode "arch=compute_$LAST,code=compute_$LAST")
@@ -43,8 +51,9 @@ case "$PLATFORM" in
         # that may fuse say so with fma().
         "$CUDA_HOME/bin/nvcc" -std=c++17 -O3 -Xcompiler -fPIC -fmad=false "${GENCODE[@]}" \
             -I"$INCLUDE" -c "$SRC/cuda/layerdiff_cuda.cu" -o "$OUT/obj/layerdiff_cuda.o"
-        ar rcs "$OUT/lib/liblayerdiff_cuda.a" "$OUT/obj/layerdiff_cuda.o"
-        echo "cppbuild.sh: built $OUT/lib/liblayerdiff_cuda.a ($ARCHS)" >&2
+        ar rcs "$LIB" "$OUT/obj/layerdiff_cuda.o"
+        echo "$ARCHS" > "$OUT/obj/cuda.archs"
+        echo "cppbuild.sh: built $LIB ($ARCHS)" >&2
         ;;
     *)
         echo "cppbuild.sh: no native build for platform $PLATFORM (only linux-x86_64)" >&2

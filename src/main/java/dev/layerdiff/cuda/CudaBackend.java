@@ -308,8 +308,11 @@ public final class CudaBackend implements CompareBackend {
     private void stage(TensorEntry ref, long first, int rBytes, ByteBuffer rHost, TensorEntry cand, int cBytes,
                        ByteBuffer cHost) throws IOException {
         List<Future<?>> copies = new ArrayList<>();
-        copyInPieces(ref.data().read(first * ref.dtype().byteSize(), rBytes), rHost, copies);
-        if (cand != null) {
+        ByteBuffer r = ref.data().read(first * ref.dtype().byteSize(), rBytes);
+        copyInPieces(r, rHost, copies);
+        if (cand != null && cand.data() == ref.data() && cand.dtype() == ref.dtype()) {
+            copyInPieces(r.duplicate(), cHost, copies);  // a tensor against itself: a stream is read once
+        } else if (cand != null) {
             if (!cand.data().isRandomAccess()) await(copies);  // the next read may invalidate the last buffer
             copyInPieces(cand.data().read(first * cand.dtype().byteSize(), cBytes), cHost, copies);
         }

@@ -104,7 +104,8 @@ public final class CudaBackendProvider {
             lines.add("kernels:  " + e.getMessage());
             return lines;
         }
-        lines.add("kernels:  built for sm_75, sm_80, sm_86, sm_89, sm_90 (+ PTX)");
+        lines.add("kernels:  in this build (cppbuild.sh targets sm_75, sm_80, sm_86, sm_89, sm_90 and PTX unless"
+                + " LAYERDIFF_CUDA_ARCHS says otherwise)");
         lines.add("runtime:  CUDA " + version(CudaNative.ld_cuda_runtime_version()) + " (linked statically)");
         int driver = CudaNative.ld_cuda_driver_version();
         lines.add("driver:   " + (driver == 0 ? "none found (no libcuda.so.1)" : "supports CUDA " + version(driver)));

@@ -60,6 +60,24 @@ class CudaEquivalenceTest extends BackendEquivalenceSuite {
         assertSame(tasks);
     }
 
+    /** A streamed (deflated) tensor against itself: one stream, read once per chunk, staged to both sides. */
+    @Test
+    void sequentialTensorAgainstItself() throws IOException {
+        Random rnd = new Random(43);
+        int n = CudaBackend.SLOT_BYTES / 4 + 999;
+        double[] v = TestTensors.activations(rnd, n, 0.01);
+        TensorEntry seq = TestTensors.entry("s", DType.FLOAT32, new long[] {n}, ByteOrder.LITTLE_ENDIAN,
+                TestTensors.sequential(TestTensors.tensor(DType.FLOAT32, ByteOrder.LITTLE_ENDIAN, v).data()));
+        List<PairTask> task = List.of(new PairTask(seq, seq, 0, 0, false, true));
+        PairResult r = backend.compare(task).get(0);
+        // NaN against NaN is off without --equal-nan; everything else equals itself.
+        assertThat(r.metrics().mismatched()).isEqualTo(r.referenceStats().nan()).isPositive();
+        assertThat(r.metrics().finitePairs()).isEqualTo(r.referenceStats().finite());
+        assertThat(r.referenceHistogram()).isEqualTo(r.candidateHistogram());
+        assertThat(r.referenceHistogram().total()).isEqualTo(n);
+        assertSameResults(task, reference.compare(task), List.of(r));
+    }
+
     /** Tensors already on the GPU, by address: no copies, the same results as the CPU on the same bytes. */
     @Test
     void deviceResidentTensors() throws IOException {
