@@ -179,7 +179,7 @@ public final class CudaBackend implements CompareBackend {
     }
 
     private static void checkCounts(ByteBuffer result, int side, long n, String name) {
-        if (result.getLong(side) != n || NativeResults.histogramTotal(result, side + 40) != n) {
+        if (result.getLong(side) != n || NativeResults.histogramTotal(result, side + NativeResults.SIDE_HISTOGRAM) != n) {
             throw new CudaException("the GPU result for " + name + " does not count every element");
         }
     }

@@ -18,6 +18,8 @@ public final class NativeResults {
     public static final int SIDE_BYTES = (5 + CODES) * 8;
     /** Offsets in {@code ld_pair}: the two sides, the |d| histogram, then 10 scalars. */
     public static final int REF = 0, CAND = SIDE_BYTES, DIFF = 2 * SIDE_BYTES, SCALARS = DIFF + CODES * 8;
+    /** Offset of the histogram within an {@code ld_side}, after its 5 scalars. */
+    public static final int SIDE_HISTOGRAM = 5 * 8;
     /** Bytes of {@code ld_pair}. */
     public static final int PAIR_BYTES = SCALARS + 10 * 8;
 
@@ -50,7 +52,7 @@ public final class NativeResults {
         side.max = Math.max(side.max, o.getDouble(at + 16));
         side.sum += o.getDouble(at + 24);
         side.sumSq += o.getDouble(at + 32);
-        foldHistogram(o, at + 40, side.histogram);
+        foldHistogram(o, at + SIDE_HISTOGRAM, side.histogram);
     }
 
     /** Sum of the counts of the histogram at byte offset {@code at} (an integrity check: it must be n). */
