@@ -29,13 +29,16 @@
 #define KEYS 512          /* raw float keys: sign and exponent bits, bits >> 23 */
 #define DBINS 128         /* |d| bins; |d| = 0 is counted in bin 0 and moved to LD_ZERO at the flush */
 #define JCOPY (KEYS * DBINS)
+/* The joint table's two copies (runs of one cell would serialize on store-to-load forwarding; four
+ * copies measured slower) lie a cache line further apart than the table, or they would share L1 sets. */
+#define JSTRIDE (JCOPY + 16)
 
 /* Caller-owned (Java allocates it, direct and zeroed); left zeroed by every call. */
 typedef struct ld_scratch {
-    uint32_t joint[2 * JCOPY];     /* two interleaved copies: runs of one cell do not serialize */
+    uint32_t joint[2 * JSTRIDE];
     uint32_t key_r[KEYS], key_c[KEYS], dbin[DBINS];
     float rbuf[BLOCK], cbuf[BLOCK];
-    uint32_t jidx[BLOCK];
+    uint32_t jidx[BLOCK], dbuf[BLOCK];
 } ld_scratch;
 
 int64_t ld_scratch_size(void) { return (int64_t) sizeof(ld_scratch); }
@@ -155,49 +158,13 @@ static inline __m256d widen_lo(__m256 v) { return _mm256_cvtps_pd(_mm256_castps2
 
 static inline __m256d widen_hi(__m256 v) { return _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1)); }
 
-/*
- * One block of len pairs (len % 8 == 0) with no NaN or infinity on either side; returns 0, having
- * changed nothing, if there is one. A lane can raise the running max_rel M only if |d| / |r| > M,
- * i.e. |d| > M * |r| exactly; testing against (M * (1 - 2^-40)) * |r| is conservative despite the
- * product's rounding, and only blocks with such a lane compute the quotients.
- */
-static int vector_block(state *st, const float *r, const float *c, int len, int64_t index0,
-                        ld_scratch *s, double *keys) {
-    uint32_t *jidx = s->jidx;
-    const __m256i izero = _mm256_setzero_si256(), k255 = _mm256_set1_epi32(255);
-    const __m256i interleave = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
-    __m256i special = izero, agree = izero;
-    __m256 rmin = _mm256_set1_ps(INFINITY), rmax = _mm256_set1_ps(-INFINITY), cmin = rmin, cmax = rmax;
-    /* Pass 1, 8 int lanes: raw keys, min, max, and whether the block holds a NaN or infinity. Two
-     * passes over the (L1-resident) block rather than one: AVX2 has 16 registers, and one fused loop
-     * would spill its accumulators to the stack. */
-    for (int i = 0; i < len; i += 8) {
-        __m256 rv = _mm256_loadu_ps(r + i), cv = _mm256_loadu_ps(c + i);
-        __m256i rb = _mm256_castps_si256(rv), cb = _mm256_castps_si256(cv);
-        /* bits << 1 drops the sign: >= 0xFF000000 (unsigned) is NaN or Inf, 0 is a zero */
-        __m256i r2 = _mm256_slli_epi32(rb, 1), c2 = _mm256_slli_epi32(cb, 1);
-        special = _mm256_max_epu32(special, _mm256_max_epu32(r2, c2));
-        /* key = sign and exponent bits; zeros go to the exponent-255 keys, free in a block like this */
-        __m256i rk = _mm256_xor_si256(_mm256_srli_epi32(rb, 23), _mm256_and_si256(_mm256_cmpeq_epi32(r2, izero), k255));
-        __m256i ck = _mm256_xor_si256(_mm256_srli_epi32(cb, 23), _mm256_and_si256(_mm256_cmpeq_epi32(c2, izero), k255));
-        agree = _mm256_or_si256(agree, _mm256_xor_si256(rk, ck));
-        /* minps/maxps pick either zero on a tie of +0.0 and -0.0; the zero counts fix the sign later */
-        rmin = _mm256_min_ps(rmin, rv);
-        rmax = _mm256_max_ps(rmax, rv);
-        cmin = _mm256_min_ps(cmin, cv);
-        cmax = _mm256_max_ps(cmax, cv);
-        /* in the lane order of pass 2's |d| bins */
-        _mm256_storeu_si256((__m256i *) (jidx + i), _mm256_slli_epi32(_mm256_permutevar8x32_epi32(rk, interleave), 7));
-    }
-    if ((uint32_t) _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(
-            _mm256_max_epu32(special, _mm256_set1_epi32((int) 0xFF000000)), special))) != 0) {
-        return 0;
-    }
-
-    /* Pass 2, 4 double lanes: sums, maxima, the max_rel test, |d| bins (mismatches: below, if any can be). */
+/* Pass 2 of a block whose two sides' keys differ somewhere: every |d| and every max_rel test in
+ * double (4 lanes). Returns the block's largest |d|; its |d| bins go to dbuf. */
+static double general_pass(state *st, const float *r, const float *c, int len, uint32_t *dbuf,
+                           double *keys, int *relhit_out, __m256i *dz_out) {
+    const __m256i izero = _mm256_setzero_si256();
     const __m256d zero = _mm256_setzero_pd();
     const __m256d absmask = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7FFFFFFFFFFFFFFFLL));
-    const __m256d vrtol = _mm256_set1_pd(st->rtol), vatol = _mm256_set1_pd(st->atol);
     const __m256d relb = _mm256_set1_pd(st->out->max_rel * (1 - 0x1p-40));
     const __m256i lo959 = _mm256_set1_epi32(959), hi127 = _mm256_set1_epi32(127);
     __m256d rsum = zero, rsq = zero, csum = zero, csq = zero, src = zero, sabs = zero, ssq = zero;
@@ -222,34 +189,17 @@ static int vector_block(state *st, const float *r, const float *c, int len, int6
         __m256d h1 = _mm256_and_pd(_mm256_cmp_pd(a1, _mm256_mul_pd(ra1, relb), _CMP_GT_OQ),
                                    _mm256_cmp_pd(ra1, zero, _CMP_GT_OQ));
         relhit = _mm256_or_pd(relhit, _mm256_or_pd(h0, h1));
-        /* |d| exponents of the 8 pairs in 8 int lanes (order 0,4,1,5,2,6,3,7); a difference of floats
-         * is 0 or at least 2^-149, a normal double, so exponent field 0 means |d| = 0 */
+        /* |d| exponents of the 8 pairs in 8 int lanes (order 0,4,1,5,2,6,3,7: bins are counted, so
+         * the order does not matter); a difference of floats is 0 or at least 2^-149, a normal
+         * double, so exponent field 0 means |d| = 0 */
         __m256i e = _mm256_blend_epi32(_mm256_srli_epi64(_mm256_castpd_si256(a0), 52),
                                        _mm256_srli_epi64(_mm256_castpd_si256(a1), 20), 0xAA);
         dz = _mm256_sub_epi32(dz, _mm256_cmpeq_epi32(e, izero));
-        __m256i dbin = _mm256_min_epi32(_mm256_max_epi32(_mm256_sub_epi32(e, lo959), izero), hi127);
+        _mm256_storeu_si256((__m256i *) (dbuf + i),
+                            _mm256_min_epi32(_mm256_max_epi32(_mm256_sub_epi32(e, lo959), izero), hi127));
         if (keys) {
             _mm256_storeu_pd(keys + i, a0);
             _mm256_storeu_pd(keys + i + 4, a1);
-        }
-        __m256i *cell = (__m256i *) (jidx + i);
-        _mm256_storeu_si256(cell, _mm256_or_si256(_mm256_loadu_si256(cell), dbin));
-    }
-
-    ld_pair *o = st->out;
-    if (_mm256_testz_si256(agree, agree) && st->joint) {
-        uint32_t *j = s->joint;
-        for (int i = 0; i < len; i += 2) {
-            j[jidx[i]]++;
-            j[JCOPY + jidx[i + 1]]++;
-        }
-    } else {
-        for (int i = 0; i < len; i++) {
-            uint32_t ci;
-            memcpy(&ci, c + i, 4);
-            s->key_r[jidx[i] >> 7]++;
-            s->key_c[(ci >> 23) ^ ((ci << 1) == 0 ? 255 : 0)]++;
-            s->dbin[jidx[i] & (DBINS - 1)]++;
         }
     }
     st->rsum = _mm256_add_pd(st->rsum, rsum);
@@ -259,20 +209,153 @@ static int vector_block(state *st, const float *r, const float *c, int len, int6
     st->src = _mm256_add_pd(st->src, src);
     st->sabs = _mm256_add_pd(st->sabs, sabs);
     st->ssq = _mm256_add_pd(st->ssq, ssq);
+    *relhit_out = _mm256_movemask_pd(relhit) != 0;
+    *dz_out = dz;
+    double t[4];
+    _mm256_storeu_pd(t, mx);
+    return fmax(fmax(t[0], t[1]), fmax(t[2], t[3]));
+}
+
+/*
+ * Pass 2 of a block whose two sides' keys agree everywhere (the usual case): the double sums, and the
+ * pairs' joint (value key, |d| bin) counts, which pass 1 found. Scalar counting on the load/store
+ * ports interleaves with the vector arithmetic here instead of taking a loop of its own.
+ */
+static void agree_pass(state *st, const float *r, const float *c, int len, const uint32_t *jidx,
+                       uint32_t *joint, double *keys) {
+    const __m256d zero = _mm256_setzero_pd();
+    const __m256d absmask = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7FFFFFFFFFFFFFFFLL));
+    __m256d rsum = zero, rsq = zero, csum = zero, csq = zero, src = zero, sabs = zero, ssq = zero;
+    uint32_t *joint1 = joint ? joint + JSTRIDE : NULL;
+    for (int i = 0; i < len; i += 8) {
+        __m256d r0 = _mm256_cvtps_pd(_mm_loadu_ps(r + i)), r1 = _mm256_cvtps_pd(_mm_loadu_ps(r + i + 4));
+        __m256d c0 = _mm256_cvtps_pd(_mm_loadu_ps(c + i)), c1 = _mm256_cvtps_pd(_mm_loadu_ps(c + i + 4));
+        rsum = _mm256_add_pd(_mm256_add_pd(rsum, r0), r1);
+        csum = _mm256_add_pd(_mm256_add_pd(csum, c0), c1);
+        rsq = _mm256_fmadd_pd(r1, r1, _mm256_fmadd_pd(r0, r0, rsq));
+        csq = _mm256_fmadd_pd(c1, c1, _mm256_fmadd_pd(c0, c0, csq));
+        src = _mm256_fmadd_pd(r1, c1, _mm256_fmadd_pd(r0, c0, src));
+        __m256d a0 = _mm256_and_pd(_mm256_sub_pd(c0, r0), absmask);
+        __m256d a1 = _mm256_and_pd(_mm256_sub_pd(c1, r1), absmask);
+        sabs = _mm256_add_pd(_mm256_add_pd(sabs, a0), a1);
+        ssq = _mm256_fmadd_pd(a1, a1, _mm256_fmadd_pd(a0, a0, ssq));
+        if (keys) {
+            _mm256_storeu_pd(keys + i, a0);
+            _mm256_storeu_pd(keys + i + 4, a1);
+        }
+        for (int k = 0; joint && k < 8; k += 2) {
+            joint[jidx[i + k]]++;
+            joint1[jidx[i + k + 1]]++;
+        }
+    }
+    st->rsum = _mm256_add_pd(st->rsum, rsum);
+    st->rsq = _mm256_add_pd(st->rsq, rsq);
+    st->csum = _mm256_add_pd(st->csum, csum);
+    st->csq = _mm256_add_pd(st->csq, csq);
+    st->src = _mm256_add_pd(st->src, src);
+    st->sabs = _mm256_add_pd(st->sabs, sabs);
+    st->ssq = _mm256_add_pd(st->ssq, ssq);
+}
+
+/*
+ * One block of len pairs (len % 8 == 0) with no NaN or infinity on either side; returns 0, having
+ * changed nothing, if there is one.
+ *
+ * Pass 1 works on 8 float lanes: raw keys, min, max, and, for the usual block whose two sides have the
+ * same key (sign and binary exponent) pair by pair, everything about d. Two floats of one sign and
+ * binade differ by an exactly representable float (Sterbenz), so there d = cand - ref in float is the
+ * double difference ScalarKernel takes, and so are |d|, its bin and the block's maximum. A lane can
+ * raise the running max_rel M only if |d| > M * |r|; with m <= M in float, rounding is monotone, so
+ * fl(m * |r|) <= |d| for every such lane: testing |d| >= max(fl(m * |r|), 2^-149) misses none (the
+ * floor keeps |d| = 0 from passing), and only blocks with such a lane compute the quotients.
+ * Blocks whose keys differ somewhere redo d in double (general_pass).
+ */
+static int vector_block(state *st, const float *r, const float *c, int len, int64_t index0,
+                        ld_scratch *s, double *keys) {
+    uint32_t *jidx = s->jidx;
+    const __m256i izero = _mm256_setzero_si256(), k255 = _mm256_set1_epi32(255);
+    const __m256i k63 = _mm256_set1_epi32(63), k127 = _mm256_set1_epi32(127);
+    const __m256 fabsmask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7FFFFFFF));
+    const __m256 tiny = _mm256_castsi256_ps(_mm256_set1_epi32(1));
+    const __m256 relm = _mm256_set1_ps((float) (st->out->max_rel * (1 - 0x1p-20)));
+    __m256i special = izero, agree = izero, dz = izero;
+    __m256 rmin = _mm256_set1_ps(INFINITY), rmax = _mm256_set1_ps(-INFINITY), cmin = rmin, cmax = rmax;
+    __m256 mxf = _mm256_setzero_ps(), relhitf = _mm256_setzero_ps();
+    for (int i = 0; i < len; i += 8) {
+        __m256 rv = _mm256_loadu_ps(r + i), cv = _mm256_loadu_ps(c + i);
+        __m256i rb = _mm256_castps_si256(rv), cb = _mm256_castps_si256(cv);
+        /* bits << 1 drops the sign: >= 0xFF000000 (unsigned) is NaN or Inf, 0 is a zero */
+        __m256i r2 = _mm256_slli_epi32(rb, 1), c2 = _mm256_slli_epi32(cb, 1);
+        special = _mm256_max_epu32(special, _mm256_max_epu32(r2, c2));
+        /* key = sign and exponent bits; zeros go to the exponent-255 keys, free in a block like this */
+        __m256i rk = _mm256_xor_si256(_mm256_srli_epi32(rb, 23), _mm256_and_si256(_mm256_cmpeq_epi32(r2, izero), k255));
+        __m256i ck = _mm256_xor_si256(_mm256_srli_epi32(cb, 23), _mm256_and_si256(_mm256_cmpeq_epi32(c2, izero), k255));
+        agree = _mm256_or_si256(agree, _mm256_xor_si256(rk, ck));
+        /* minps/maxps pick either zero on a tie of +0.0 and -0.0; the zero counts fix the sign later */
+        rmin = _mm256_min_ps(rmin, rv);
+        rmax = _mm256_max_ps(rmax, rv);
+        cmin = _mm256_min_ps(cmin, cv);
+        cmax = _mm256_max_ps(cmax, cv);
+        /* d in float: exact where the keys agree (blocks where they do not are redone in double) */
+        __m256 ad = _mm256_and_ps(_mm256_sub_ps(cv, rv), fabsmask);
+        __m256i adb = _mm256_castps_si256(ad);
+        mxf = _mm256_max_ps(mxf, ad);
+        dz = _mm256_sub_epi32(dz, _mm256_cmpeq_epi32(adb, izero));
+        /* bin of |d| as a double: float exponent - 63 (double exponent - 959), clamped to [0, 127] */
+        __m256i dbin = _mm256_min_epi32(_mm256_subs_epu16(_mm256_srli_epi32(adb, 23), k63), k127);
+        __m256 bound = _mm256_max_ps(_mm256_mul_ps(_mm256_and_ps(rv, fabsmask), relm), tiny);
+        relhitf = _mm256_or_ps(relhitf, _mm256_cmp_ps(ad, bound, _CMP_GE_OQ));
+        _mm256_storeu_si256((__m256i *) (jidx + i), _mm256_or_si256(_mm256_slli_epi32(rk, 7), dbin));
+    }
+    if ((uint32_t) _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(
+            _mm256_max_epu32(special, _mm256_set1_epi32((int) 0xFF000000)), special))) != 0) {
+        return 0;
+    }
+
+    ld_pair *o = st->out;
+    double bmax;
+    int relhit;
+    if (_mm256_testz_si256(agree, agree)) {
+        float t[8];
+        _mm256_storeu_ps(t, mxf);
+        float m = t[0];
+        for (int l = 1; l < 8; l++) m = fmaxf(m, t[l]);
+        bmax = m;
+        relhit = _mm256_movemask_ps(relhitf) != 0;
+        if (st->joint) {
+            agree_pass(st, r, c, len, jidx, s->joint, keys);
+        } else {
+            /* short calls: the joint table's flush would cost more than it saves */
+            agree_pass(st, r, c, len, jidx, NULL, keys);
+            for (int i = 0; i < len; i++) {
+                s->key_r[jidx[i] >> 7]++;
+                s->key_c[jidx[i] >> 7]++;
+                s->dbin[jidx[i] & (DBINS - 1)]++;
+            }
+        }
+    } else {
+        bmax = general_pass(st, r, c, len, s->dbuf, keys, &relhit, &dz);
+        for (int i = 0; i < len; i++) {
+            uint32_t ci;
+            memcpy(&ci, c + i, 4);
+            s->key_r[jidx[i] >> 7]++;
+            s->key_c[(ci >> 23) ^ ((ci << 1) == 0 ? 255 : 0)]++;
+            s->dbin[s->dbuf[i]]++;
+        }
+    }
+    st->dzero = _mm256_add_epi32(st->dzero, dz);
     st->rmin = _mm256_min_ps(st->rmin, rmin);
     st->rmax = _mm256_max_ps(st->rmax, rmax);
     st->cmin = _mm256_min_ps(st->cmin, cmin);
     st->cmax = _mm256_max_ps(st->cmax, cmax);
-    st->dzero = _mm256_add_epi32(st->dzero, dz);
     st->vec_pairs += len;
 
-    /* max_abs: the first pair reaching the block's maximum, if that beats the running one */
-    double t[4];
-    _mm256_storeu_pd(t, mx);
-    double bmax = fmax(fmax(t[0], t[1]), fmax(t[2], t[3]));
     /* Mismatches: tol = atol + rtol * |r| >= atol (rounding is monotone), so a block whose largest
      * |d| is within atol has none; the test runs only on the others (diverged layers). */
+    const __m256d zero = _mm256_setzero_pd();
+    const __m256d absmask = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7FFFFFFFFFFFFFFFLL));
     if (bmax > st->atol) {
+        const __m256d vrtol = _mm256_set1_pd(st->rtol), vatol = _mm256_set1_pd(st->atol);
         __m256i mism = izero;
         for (int i = 0; i < len; i += 4) {
             __m256d rd = _mm256_cvtps_pd(_mm_loadu_ps(r + i)), cd = _mm256_cvtps_pd(_mm_loadu_ps(c + i));
@@ -283,6 +366,7 @@ static int vector_block(state *st, const float *r, const float *c, int len, int6
         }
         st->mism = _mm256_add_epi64(st->mism, mism);
     }
+    /* max_abs: the first pair reaching the block's maximum, if that beats the running one */
     if (o->max_abs_index < 0 || bmax > o->max_abs) {
         for (int i = 0; i < len; i++) {
             if (fabs((double) c[i] - (double) r[i]) == bmax) {
@@ -292,7 +376,8 @@ static int vector_block(state *st, const float *r, const float *c, int len, int6
             }
         }
     }
-    if (_mm256_movemask_pd(relhit) != 0) {
+    if (relhit) {
+        double t[4];
         __m256d m = _mm256_set1_pd(o->max_rel);
         for (int i = 0; i < len; i += 4) {
             __m256d rd = _mm256_cvtps_pd(_mm_loadu_ps(r + i)), cd = _mm256_cvtps_pd(_mm_loadu_ps(c + i));
@@ -349,7 +434,7 @@ static void flush(state *st, ld_scratch *s) {
         /* row sums to both sides' keys, column sums to the |d| bins; cleared as read */
         for (int k = 0; k < KEYS; k++) {
             uint32_t row = 0;
-            for (int copy = 0; copy < 2 * JCOPY; copy += JCOPY) {
+            for (int copy = 0; copy < 2 * JSTRIDE; copy += JSTRIDE) {
                 uint32_t *cell = s->joint + copy + k * DBINS;
                 for (int d = 0; d < DBINS; d += 8) {
                     __m256i v = _mm256_loadu_si256((const __m256i *) (cell + d));

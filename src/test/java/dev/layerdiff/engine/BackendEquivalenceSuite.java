@@ -221,6 +221,76 @@ public abstract class BackendEquivalenceSuite {
         assertSame(tasks);
     }
 
+    /**
+     * Pairs whose two sides have the same sign and binary exponent element by element (the kernels'
+     * fast path), at the edges of float32: identical blocks (max_rel stays 0), subnormals and signed
+     * zeros, tiny normals whose differences are subnormal, huge values whose differences clamp to the
+     * top |d| bin, and tiny references whose relative error beats the running max_rel late.
+     */
+    @Test
+    void sameBinadePairsAtTheEdges() throws IOException {
+        List<PairTask> tasks = new ArrayList<>();
+        for (int n : new int[] {3 * CHUNK + 5, 65537}) {
+            double[][] pair = sameBinade(new Random(n), n);
+            tasks.add(new PairTask(TestTensors.tensor(DType.FLOAT32, ByteOrder.LITTLE_ENDIAN, pair[0]),
+                    TestTensors.tensor(DType.FLOAT32, ByteOrder.LITTLE_ENDIAN, pair[1]), 1.3e-6, 1e-5, false, true));
+            tasks.add(new PairTask(TestTensors.tensor(DType.FLOAT32, ByteOrder.LITTLE_ENDIAN, pair[0]),
+                    TestTensors.tensor(DType.FLOAT32, ByteOrder.LITTLE_ENDIAN, pair[1]), 0, 0, false, false));
+        }
+        assertSame(tasks);
+    }
+
+    /**
+     * max_rel that a later block beats by very little, in every chunk (4096 elements: two 2048-element
+     * blocks). In one pair 3/513 is beaten by 3/512, where the kernels' conservative test multiplies into
+     * the subnormal range and rounds up to |d| itself; in the other 2^-4 is beaten by 2^-4 + 2^-23, a
+     * factor of 1 + 2^-19.
+     */
+    @Test
+    void maxRelBeatenByAHair() throws IOException {
+        assertSame(List.of(hairPair(513 * 0x1p-149, 516 * 0x1p-149, 512 * 0x1p-149, 515 * 0x1p-149),
+                hairPair(1, 1 + 0x1p-4, 1, 1 + 0x1p-4 + 0x1p-23)));
+    }
+
+    private static PairTask hairPair(double r0, double c0, double r1, double c1) {
+        int n = 4 * CHUNK;
+        Random rnd = new Random(5);
+        double[] r = new double[n], c = new double[n];
+        for (int i = 0; i < n; i++) r[i] = c[i] = (float) rnd.nextGaussian();
+        for (int b = 0; b < n; b += 4096) {
+            r[b + 1] = r0;
+            c[b + 1] = c0;
+            r[b + 2048 + 1] = r1;
+            c[b + 2048 + 1] = c1;
+        }
+        return new PairTask(TestTensors.tensor(DType.FLOAT32, ByteOrder.LITTLE_ENDIAN, r),
+                TestTensors.tensor(DType.FLOAT32, ByteOrder.LITTLE_ENDIAN, c), 1.3e-6, 1e-5, false, false);
+    }
+
+    /** Reference and candidate of {@link #sameBinadePairsAtTheEdges}: a regime per 2048 elements. */
+    static double[][] sameBinade(Random rnd, int n) {
+        double[] r = new double[n], c = new double[n];
+        for (int i = 0; i < n; i++) {
+            int sign = rnd.nextBoolean() ? 0 : 0x80000000;
+            int bits = switch ((i / 2048) % 6) {
+                case 0, 5 -> Float.floatToRawIntBits((float) (rnd.nextGaussian() * 0.7));
+                case 1 -> rnd.nextInt(4) == 0 ? 0 : rnd.nextInt(1 << 23);                   // subnormal or zero
+                case 2 -> (1 + rnd.nextInt(26)) << 23 | rnd.nextInt(1 << 23);               // 2^-126 .. 2^-100
+                case 3 -> (228 + rnd.nextInt(27)) << 23 | rnd.nextInt(1 << 23);             // 2^101 .. 2^127
+                default -> (rnd.nextInt(40) + 1) << 23 | rnd.nextInt(1 << 23);              // tiny references
+            } | sign;
+            r[i] = Float.intBitsToFloat(bits);
+            int block = (i / 2048) % 6;
+            boolean zero = (bits << 1) == 0;
+            // same sign and exponent field, another mantissa: the fast path's precondition holds
+            int other = block == 0 || zero ? bits : (bits & 0xFF800000) | rnd.nextInt(1 << 23);
+            if (block == 1 && !zero && (other << 1) == 0) other |= 1;
+            if (block == 5 && rnd.nextInt(16) != 0) other = bits;
+            c[i] = Float.intBitsToFloat(other);
+        }
+        return new double[][] {r, c};
+    }
+
     @Test
     void summarizeMatches() throws IOException {
         Random rnd = new Random(17);

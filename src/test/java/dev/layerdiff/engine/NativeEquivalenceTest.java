@@ -67,6 +67,9 @@ class NativeEquivalenceTest extends BackendEquivalenceSuite {
                 1.3e-6, 1e-5, false, true));
         tasks.add(new PairTask(finiteTensor(rnd, DType.BFLOAT16, n), finiteTensor(rnd, DType.FLOAT16, n),
                 1e-2, 1e-3, false, false));
+        double[][] edges = sameBinade(rnd, n);
+        tasks.add(new PairTask(TestTensors.tensor(DType.FLOAT32, ByteOrder.LITTLE_ENDIAN, new long[] {n}, edges[0]),
+                TestTensors.tensor(DType.FLOAT32, ByteOrder.LITTLE_ENDIAN, new long[] {n}, edges[1]), 1.3e-6, 1e-5, false, true));
         List<PairResult> expected = reference.compare(tasks), actual = big.compare(tasks);
         for (int i = 0; i < tasks.size(); i++) {
             PairResult e = expected.get(i), a = actual.get(i);
