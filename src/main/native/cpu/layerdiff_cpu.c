@@ -5,13 +5,18 @@
  * additions (4 double lanes per accumulator), within CompareBackend.SUM_RELATIVE_TOLERANCE.
  *
  * Why it is fast: one pass over memory, in blocks of BLOCK pairs that stay in L1 while two vector
- * loops run over them (8 int lanes, then 4 double lanes). Blocks without NaN or infinity (nearly all)
- * take the vector loops; a block with one, and the last n % 8 pairs, take a scalar loop that is a
- * transcription of ScalarKernel.compareBlock. The cost that remains is the histograms (a scalar
- * load+store per count), so values are binned by their raw sign+exponent bits (one shift; mapped to
- * clamped bins once per call) and, when the two sides' raw keys agree (the usual case, ref ~ cand),
- * each pair is counted once in a joint (value key, |d| bin) table whose row sums are both value
- * histograms and whose column sums are the |d| one. benchmarks/README.md has the measurements.
+ * loops run over them. Blocks without NaN or infinity (nearly all) take the vector loops; a block with
+ * one, and the last n % 8 pairs, take a scalar loop that is a transcription of
+ * ScalarKernel.compareBlock.
+ *  - Pass 1 (8 float lanes): raw keys (sign and exponent bits; one shift, mapped to clamped bins once
+ *    per call), min, max, and, because two floats of one sign and binade differ by an exact float,
+ *    everything about d in float: |d|, its bin, the block's largest |d| and the max_rel test.
+ *  - Pass 2 (4 double lanes): the sums. When the two sides' keys agree pair by pair (the usual case,
+ *    ref ~ cand), each pair is counted once in a joint (value key, |d| bin) table whose row sums are
+ *    both value histograms and whose column sums are the |d| one; those scalar counts (a load and a
+ *    store each, the largest cost left) interleave with this pass's vector arithmetic. A block whose
+ *    keys differ somewhere redoes d in double and counts the three histograms apart.
+ * benchmarks/README.md has the measurements.
  *
  * Compiled with -mavx2 -mfma -mf16c (ld_cpu_supported lives in cpu_probe.c, compiled without them, so
  * that asking works on any x86-64 CPU) and with -ffp-contract=off: the tolerance atol + rtol * |ref|
@@ -20,6 +25,7 @@
 #include "layerdiff_cpu.h"
 
 #include <immintrin.h>
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -277,7 +283,9 @@ static int vector_block(state *st, const float *r, const float *c, int len, int6
     const __m256i k63 = _mm256_set1_epi32(63), k127 = _mm256_set1_epi32(127);
     const __m256 fabsmask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7FFFFFFF));
     const __m256 tiny = _mm256_castsi256_ps(_mm256_set1_epi32(1));
-    const __m256 relm = _mm256_set1_ps((float) (st->out->max_rel * (1 - 0x1p-20)));
+    /* m <= M: rounding to float takes at most 2^-24 relative, and a nonzero M is at least 2^-25 (two
+     * floats that differ do so by more than 2^-25 of the larger), so no underflow; a huge M clamps */
+    const __m256 relm = _mm256_set1_ps((float) fmin(st->out->max_rel * (1 - 0x1p-20), FLT_MAX));
     __m256i special = izero, agree = izero, dz = izero;
     __m256 rmin = _mm256_set1_ps(INFINITY), rmax = _mm256_set1_ps(-INFINITY), cmin = rmin, cmax = rmax;
     __m256 mxf = _mm256_setzero_ps(), relhitf = _mm256_setzero_ps();
