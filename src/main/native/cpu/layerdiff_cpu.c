@@ -44,7 +44,7 @@ typedef struct ld_scratch {
     uint32_t joint[2 * JSTRIDE];
     uint32_t key_r[KEYS], key_c[KEYS], dbin[DBINS];
     float rbuf[BLOCK], cbuf[BLOCK];
-    uint32_t jidx[BLOCK], dbuf[BLOCK];
+    uint32_t jidx[BLOCK];
 } ld_scratch;
 
 int64_t ld_scratch_size(void) { return (int64_t) sizeof(ld_scratch); }
@@ -160,78 +160,19 @@ static inline int64_t hsum_epi32(__m256i v) {
     return s;
 }
 
-static inline __m256d widen_lo(__m256 v) { return _mm256_cvtps_pd(_mm256_castps256_ps128(v)); }
-
-static inline __m256d widen_hi(__m256 v) { return _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1)); }
-
-/* Pass 2 of a block whose two sides' keys differ somewhere: every |d| and every max_rel test in
- * double (4 lanes). Returns the block's largest |d|; its |d| bins go to dbuf. */
-static double general_pass(state *st, const float *r, const float *c, int len, uint32_t *dbuf,
-                           double *keys, int *relhit_out, __m256i *dz_out) {
-    const __m256i izero = _mm256_setzero_si256();
-    const __m256d zero = _mm256_setzero_pd();
-    const __m256d absmask = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7FFFFFFFFFFFFFFFLL));
-    const __m256d relb = _mm256_set1_pd(st->out->max_rel * (1 - 0x1p-40));
-    const __m256i lo959 = _mm256_set1_epi32(959), hi127 = _mm256_set1_epi32(127);
-    __m256d rsum = zero, rsq = zero, csum = zero, csq = zero, src = zero, sabs = zero, ssq = zero;
-    __m256d mx = zero, relhit = zero;
-    __m256i dz = izero;
-    for (int i = 0; i < len; i += 8) {
-        __m256d r0 = _mm256_cvtps_pd(_mm_loadu_ps(r + i)), r1 = _mm256_cvtps_pd(_mm_loadu_ps(r + i + 4));
-        __m256d c0 = _mm256_cvtps_pd(_mm_loadu_ps(c + i)), c1 = _mm256_cvtps_pd(_mm_loadu_ps(c + i + 4));
-        rsum = _mm256_add_pd(_mm256_add_pd(rsum, r0), r1);
-        csum = _mm256_add_pd(_mm256_add_pd(csum, c0), c1);
-        rsq = _mm256_fmadd_pd(r1, r1, _mm256_fmadd_pd(r0, r0, rsq));
-        csq = _mm256_fmadd_pd(c1, c1, _mm256_fmadd_pd(c0, c0, csq));
-        src = _mm256_fmadd_pd(r1, c1, _mm256_fmadd_pd(r0, c0, src));
-        __m256d a0 = _mm256_and_pd(_mm256_sub_pd(c0, r0), absmask);
-        __m256d a1 = _mm256_and_pd(_mm256_sub_pd(c1, r1), absmask);
-        sabs = _mm256_add_pd(_mm256_add_pd(sabs, a0), a1);
-        ssq = _mm256_fmadd_pd(a1, a1, _mm256_fmadd_pd(a0, a0, ssq));
-        mx = _mm256_max_pd(mx, _mm256_max_pd(a0, a1));
-        __m256d ra0 = _mm256_and_pd(r0, absmask), ra1 = _mm256_and_pd(r1, absmask);
-        __m256d h0 = _mm256_and_pd(_mm256_cmp_pd(a0, _mm256_mul_pd(ra0, relb), _CMP_GT_OQ),
-                                   _mm256_cmp_pd(ra0, zero, _CMP_GT_OQ));
-        __m256d h1 = _mm256_and_pd(_mm256_cmp_pd(a1, _mm256_mul_pd(ra1, relb), _CMP_GT_OQ),
-                                   _mm256_cmp_pd(ra1, zero, _CMP_GT_OQ));
-        relhit = _mm256_or_pd(relhit, _mm256_or_pd(h0, h1));
-        /* |d| exponents of the 8 pairs in 8 int lanes (order 0,4,1,5,2,6,3,7: bins are counted, so
-         * the order does not matter); a difference of floats is 0 or at least 2^-149, a normal
-         * double, so exponent field 0 means |d| = 0 */
-        __m256i e = _mm256_blend_epi32(_mm256_srli_epi64(_mm256_castpd_si256(a0), 52),
-                                       _mm256_srli_epi64(_mm256_castpd_si256(a1), 20), 0xAA);
-        dz = _mm256_sub_epi32(dz, _mm256_cmpeq_epi32(e, izero));
-        _mm256_storeu_si256((__m256i *) (dbuf + i),
-                            _mm256_min_epi32(_mm256_max_epi32(_mm256_sub_epi32(e, lo959), izero), hi127));
-        if (keys) {
-            _mm256_storeu_pd(keys + i, a0);
-            _mm256_storeu_pd(keys + i + 4, a1);
-        }
-    }
-    st->rsum = _mm256_add_pd(st->rsum, rsum);
-    st->rsq = _mm256_add_pd(st->rsq, rsq);
-    st->csum = _mm256_add_pd(st->csum, csum);
-    st->csq = _mm256_add_pd(st->csq, csq);
-    st->src = _mm256_add_pd(st->src, src);
-    st->sabs = _mm256_add_pd(st->sabs, sabs);
-    st->ssq = _mm256_add_pd(st->ssq, ssq);
-    *relhit_out = _mm256_movemask_pd(relhit) != 0;
-    *dz_out = dz;
-    double t[4];
-    _mm256_storeu_pd(t, mx);
-    return fmax(fmax(t[0], t[1]), fmax(t[2], t[3]));
-}
-
 /*
- * Pass 2 of a block whose two sides' keys agree everywhere (the usual case): the double sums, and the
- * pairs' joint (value key, |d| bin) counts, which pass 1 found. Scalar counting on the load/store
+ * Pass 2: the double sums, the pairs' joint (value key, |d| bin) counts, which pass 1 found, and, when
+ * test_tol (the block's largest |d| exceeds atol; tol = atol + rtol * |r| >= atol, as rounding is
+ * monotone, so other blocks have no mismatch), the tolerance test. Scalar counting on the load/store
  * ports interleaves with the vector arithmetic here instead of taking a loop of its own.
  */
-static void agree_pass(state *st, const float *r, const float *c, int len, const uint32_t *jidx,
-                       uint32_t *joint, double *keys) {
+static inline void sums_pass(state *st, const float *r, const float *c, int len, const uint32_t *jidx,
+                             uint32_t *joint, double *keys, const int test_tol) {
     const __m256d zero = _mm256_setzero_pd();
     const __m256d absmask = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7FFFFFFFFFFFFFFFLL));
+    const __m256d vrtol = _mm256_set1_pd(st->rtol), vatol = _mm256_set1_pd(st->atol);
     __m256d rsum = zero, rsq = zero, csum = zero, csq = zero, src = zero, sabs = zero, ssq = zero;
+    __m256i mism = _mm256_setzero_si256();
     uint32_t *joint1 = joint ? joint + JSTRIDE : NULL;
     for (int i = 0; i < len; i += 8) {
         __m256d r0 = _mm256_cvtps_pd(_mm_loadu_ps(r + i)), r1 = _mm256_cvtps_pd(_mm_loadu_ps(r + i + 4));
@@ -245,6 +186,13 @@ static void agree_pass(state *st, const float *r, const float *c, int len, const
         __m256d a1 = _mm256_and_pd(_mm256_sub_pd(c1, r1), absmask);
         sabs = _mm256_add_pd(_mm256_add_pd(sabs, a0), a1);
         ssq = _mm256_fmadd_pd(a1, a1, _mm256_fmadd_pd(a0, a0, ssq));
+        if (test_tol) {
+            /* multiply, then add: never fused (see the file comment) */
+            __m256d tol0 = _mm256_add_pd(_mm256_mul_pd(_mm256_and_pd(r0, absmask), vrtol), vatol);
+            __m256d tol1 = _mm256_add_pd(_mm256_mul_pd(_mm256_and_pd(r1, absmask), vrtol), vatol);
+            mism = _mm256_sub_epi64(mism, _mm256_castpd_si256(_mm256_cmp_pd(a0, tol0, _CMP_GT_OQ)));
+            mism = _mm256_sub_epi64(mism, _mm256_castpd_si256(_mm256_cmp_pd(a1, tol1, _CMP_GT_OQ)));
+        }
         if (keys) {
             _mm256_storeu_pd(keys + i, a0);
             _mm256_storeu_pd(keys + i + 4, a1);
@@ -261,20 +209,54 @@ static void agree_pass(state *st, const float *r, const float *c, int len, const
     st->src = _mm256_add_pd(st->src, src);
     st->sabs = _mm256_add_pd(st->sabs, sabs);
     st->ssq = _mm256_add_pd(st->ssq, ssq);
+    st->mism = _mm256_add_epi64(st->mism, mism);
+}
+
+/*
+ * The pairs of a block whose two keys differ (a value crossing a power of two, a sign change, float32
+ * against bfloat16 rounding): pass 1 sent them to the joint table's unused cell, and their d in float
+ * may be rounded, so here they are counted apart and their |d| taken in double, as ScalarKernel does.
+ * Returns the block's largest |d| with theirs. (Pass 1's max_rel test holds for them as it is: a
+ * rounded float d is within 2^-24 of the exact one, well inside the test's 2^-20 margin.)
+ */
+static double count_disagreeing(const float *r, const float *c, int len, ld_scratch *s, double bmax) {
+    const __m256i izero = _mm256_setzero_si256(), k255 = _mm256_set1_epi32(255);
+    for (int i = 0; i < len; i += 8) {
+        __m256i rb = _mm256_loadu_si256((const __m256i *) (r + i)), cb = _mm256_loadu_si256((const __m256i *) (c + i));
+        __m256i rk = _mm256_xor_si256(_mm256_srli_epi32(rb, 23),
+                                      _mm256_and_si256(_mm256_cmpeq_epi32(_mm256_slli_epi32(rb, 1), izero), k255));
+        __m256i ck = _mm256_xor_si256(_mm256_srli_epi32(cb, 23),
+                                      _mm256_and_si256(_mm256_cmpeq_epi32(_mm256_slli_epi32(cb, 1), izero), k255));
+        unsigned m = ~(unsigned) _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(rk, ck))) & 0xFF;
+        if (m == 0) continue;
+        uint32_t kr[8], kc[8];
+        _mm256_storeu_si256((__m256i *) kr, rk);
+        _mm256_storeu_si256((__m256i *) kc, ck);
+        for (; m != 0; m &= m - 1) {
+            int l = __builtin_ctz(m);
+            double x = r[i + l], y = c[i + l];
+            double a = fabs(y - x);          /* 0 only for +0.0 against -0.0 */
+            s->key_r[kr[l]]++;
+            s->key_c[kc[l]]++;
+            s->dbin[a == 0 ? 0 : code_of(a)]++;   /* |d| = 0 was counted with the zeros in pass 1 */
+            bmax = fmax(bmax, a);
+        }
+    }
+    return bmax;
 }
 
 /*
  * One block of len pairs (len % 8 == 0) with no NaN or infinity on either side; returns 0, having
  * changed nothing, if there is one.
  *
- * Pass 1 works on 8 float lanes: raw keys, min, max, and, for the usual block whose two sides have the
- * same key (sign and binary exponent) pair by pair, everything about d. Two floats of one sign and
- * binade differ by an exactly representable float (Sterbenz), so there d = cand - ref in float is the
- * double difference ScalarKernel takes, and so are |d|, its bin and the block's maximum. A lane can
- * raise the running max_rel M only if |d| > M * |r|; with m <= M in float, rounding is monotone, so
+ * Pass 1 works on 8 float lanes: raw keys, min, max, and, for the pairs whose two sides have the same
+ * key (sign and binary exponent; nearly all), everything about d. Two floats of one sign and binade
+ * differ by an exactly representable float (Sterbenz), so there d = cand - ref in float is the double
+ * difference ScalarKernel takes, and so are |d|, its bin and the block's maximum. A lane can raise the
+ * running max_rel M only if |d| > M * |r|; with m <= M in float, rounding is monotone, so
  * fl(m * |r|) <= |d| for every such lane: testing |d| >= max(fl(m * |r|), 2^-149) misses none (the
- * floor keeps |d| = 0 from passing), and only blocks with such a lane compute the quotients.
- * Blocks whose keys differ somewhere redo d in double (general_pass).
+ * floor keeps |d| = 0 from passing), and only blocks with such a lane compute the quotients. Pairs
+ * whose keys differ are left out of the maximum and the joint counts and redone by count_disagreeing.
  */
 static int vector_block(state *st, const float *r, const float *c, int len, int64_t index0,
                         ld_scratch *s, double *keys) {
@@ -286,7 +268,8 @@ static int vector_block(state *st, const float *r, const float *c, int len, int6
     /* m <= M: rounding to float takes at most 2^-24 relative, and a nonzero M is at least 2^-25 (two
      * floats that differ do so by more than 2^-25 of the larger), so no underflow; a huge M clamps */
     const __m256 relm = _mm256_set1_ps((float) fmin(st->out->max_rel * (1 - 0x1p-20), FLT_MAX));
-    __m256i special = izero, agree = izero, dz = izero;
+    const __m256i unused = _mm256_set1_epi32(JCOPY);       /* the joint cell past the table */
+    __m256i special = izero, agree = _mm256_set1_epi32(-1), dz = izero;
     __m256 rmin = _mm256_set1_ps(INFINITY), rmax = _mm256_set1_ps(-INFINITY), cmin = rmin, cmax = rmax;
     __m256 mxf = _mm256_setzero_ps(), relhitf = _mm256_setzero_ps();
     for (int i = 0; i < len; i += 8) {
@@ -298,22 +281,24 @@ static int vector_block(state *st, const float *r, const float *c, int len, int6
         /* key = sign and exponent bits; zeros go to the exponent-255 keys, free in a block like this */
         __m256i rk = _mm256_xor_si256(_mm256_srli_epi32(rb, 23), _mm256_and_si256(_mm256_cmpeq_epi32(r2, izero), k255));
         __m256i ck = _mm256_xor_si256(_mm256_srli_epi32(cb, 23), _mm256_and_si256(_mm256_cmpeq_epi32(c2, izero), k255));
-        agree = _mm256_or_si256(agree, _mm256_xor_si256(rk, ck));
+        __m256i same = _mm256_cmpeq_epi32(rk, ck);
+        agree = _mm256_and_si256(agree, same);
         /* minps/maxps pick either zero on a tie of +0.0 and -0.0; the zero counts fix the sign later */
         rmin = _mm256_min_ps(rmin, rv);
         rmax = _mm256_max_ps(rmax, rv);
         cmin = _mm256_min_ps(cmin, cv);
         cmax = _mm256_max_ps(cmax, cv);
-        /* d in float: exact where the keys agree (blocks where they do not are redone in double) */
+        /* d in float: exact where the keys agree (the other pairs are redone in double) */
         __m256 ad = _mm256_and_ps(_mm256_sub_ps(cv, rv), fabsmask);
         __m256i adb = _mm256_castps_si256(ad);
-        mxf = _mm256_max_ps(mxf, ad);
+        mxf = _mm256_max_ps(mxf, _mm256_and_ps(ad, _mm256_castsi256_ps(same)));
         dz = _mm256_sub_epi32(dz, _mm256_cmpeq_epi32(adb, izero));
         /* bin of |d| as a double: float exponent - 63 (double exponent - 959), clamped to [0, 127] */
         __m256i dbin = _mm256_min_epi32(_mm256_subs_epu16(_mm256_srli_epi32(adb, 23), k63), k127);
         __m256 bound = _mm256_max_ps(_mm256_mul_ps(_mm256_and_ps(rv, fabsmask), relm), tiny);
         relhitf = _mm256_or_ps(relhitf, _mm256_cmp_ps(ad, bound, _CMP_GE_OQ));
-        _mm256_storeu_si256((__m256i *) (jidx + i), _mm256_or_si256(_mm256_slli_epi32(rk, 7), dbin));
+        _mm256_storeu_si256((__m256i *) (jidx + i),
+                            _mm256_blendv_epi8(unused, _mm256_or_si256(_mm256_slli_epi32(rk, 7), dbin), same));
     }
     if ((uint32_t) _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(
             _mm256_max_epu32(special, _mm256_set1_epi32((int) 0xFF000000)), special))) != 0) {
@@ -321,34 +306,26 @@ static int vector_block(state *st, const float *r, const float *c, int len, int6
     }
 
     ld_pair *o = st->out;
-    double bmax;
-    int relhit;
-    if (_mm256_testz_si256(agree, agree)) {
-        float t[8];
-        _mm256_storeu_ps(t, mxf);
-        float m = t[0];
-        for (int l = 1; l < 8; l++) m = fmaxf(m, t[l]);
-        bmax = m;
-        relhit = _mm256_movemask_ps(relhitf) != 0;
-        if (st->joint) {
-            agree_pass(st, r, c, len, jidx, s->joint, keys);
-        } else {
-            /* short calls: the joint table's flush would cost more than it saves */
-            agree_pass(st, r, c, len, jidx, NULL, keys);
-            for (int i = 0; i < len; i++) {
-                s->key_r[jidx[i] >> 7]++;
-                s->key_c[jidx[i] >> 7]++;
-                s->dbin[jidx[i] & (DBINS - 1)]++;
-            }
-        }
+    float t[8];
+    _mm256_storeu_ps(t, mxf);
+    float m = t[0];
+    for (int l = 1; l < 8; l++) m = fmaxf(m, t[l]);
+    double bmax = m;
+    int relhit = _mm256_movemask_ps(relhitf) != 0;
+    if (_mm256_movemask_ps(_mm256_castsi256_ps(agree)) != 0xFF) bmax = count_disagreeing(r, c, len, s, bmax);
+    uint32_t *joint = st->joint ? s->joint : NULL;
+    if (bmax > st->atol) {
+        sums_pass(st, r, c, len, jidx, joint, keys, 1);
     } else {
-        bmax = general_pass(st, r, c, len, s->dbuf, keys, &relhit, &dz);
+        sums_pass(st, r, c, len, jidx, joint, keys, 0);
+    }
+    if (!st->joint) {
+        /* short calls: the joint table's flush would cost more than it saves */
         for (int i = 0; i < len; i++) {
-            uint32_t ci;
-            memcpy(&ci, c + i, 4);
+            if (jidx[i] == JCOPY) continue;
             s->key_r[jidx[i] >> 7]++;
-            s->key_c[(ci >> 23) ^ ((ci << 1) == 0 ? 255 : 0)]++;
-            s->dbin[s->dbuf[i]]++;
+            s->key_c[jidx[i] >> 7]++;
+            s->dbin[jidx[i] & (DBINS - 1)]++;
         }
     }
     st->dzero = _mm256_add_epi32(st->dzero, dz);
@@ -358,22 +335,8 @@ static int vector_block(state *st, const float *r, const float *c, int len, int6
     st->cmax = _mm256_max_ps(st->cmax, cmax);
     st->vec_pairs += len;
 
-    /* Mismatches: tol = atol + rtol * |r| >= atol (rounding is monotone), so a block whose largest
-     * |d| is within atol has none; the test runs only on the others (diverged layers). */
     const __m256d zero = _mm256_setzero_pd();
     const __m256d absmask = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7FFFFFFFFFFFFFFFLL));
-    if (bmax > st->atol) {
-        const __m256d vrtol = _mm256_set1_pd(st->rtol), vatol = _mm256_set1_pd(st->atol);
-        __m256i mism = izero;
-        for (int i = 0; i < len; i += 4) {
-            __m256d rd = _mm256_cvtps_pd(_mm_loadu_ps(r + i)), cd = _mm256_cvtps_pd(_mm_loadu_ps(c + i));
-            __m256d ad = _mm256_and_pd(_mm256_sub_pd(cd, rd), absmask);
-            /* multiply, then add: never fused (see the file comment) */
-            __m256d tol = _mm256_add_pd(_mm256_mul_pd(_mm256_and_pd(rd, absmask), vrtol), vatol);
-            mism = _mm256_sub_epi64(mism, _mm256_castpd_si256(_mm256_cmp_pd(ad, tol, _CMP_GT_OQ)));
-        }
-        st->mism = _mm256_add_epi64(st->mism, mism);
-    }
     /* max_abs: the first pair reaching the block's maximum, if that beats the running one */
     if (o->max_abs_index < 0 || bmax > o->max_abs) {
         for (int i = 0; i < len; i++) {
@@ -458,6 +421,8 @@ static void flush(state *st, ld_scratch *s) {
             s->key_c[k] += row;
         }
     }
+    /* the cell past each copy's table holds the pairs count_disagreeing counted */
+    s->joint[JCOPY] = s->joint[JSTRIDE + JCOPY] = 0;
     int64_t r_pos_zeros, c_pos_zeros;
     int64_t r_neg_zeros = flush_keys(s->key_r, o->ref.hist, &r_pos_zeros);
     int64_t c_neg_zeros = flush_keys(s->key_c, o->cand.hist, &c_pos_zeros);

@@ -67,6 +67,9 @@ class NativeEquivalenceTest extends BackendEquivalenceSuite {
                 1.3e-6, 1e-5, false, true));
         tasks.add(new PairTask(finiteTensor(rnd, DType.BFLOAT16, n), finiteTensor(rnd, DType.FLOAT16, n),
                 1e-2, 1e-3, false, false));
+        // a float32 run against its bfloat16 port: a few pairs per block cross a power of two
+        tasks.add(new PairTask(re, TestTensors.tensor(DType.BFLOAT16, ByteOrder.LITTLE_ENDIAN, new long[] {n},
+                TestTensors.rounded(DType.BFLOAT16, r)), 1.6e-2, 1e-5, false, true));
         double[][] edges = sameBinade(rnd, n);
         tasks.add(new PairTask(TestTensors.tensor(DType.FLOAT32, ByteOrder.LITTLE_ENDIAN, new long[] {n}, edges[0]),
                 TestTensors.tensor(DType.FLOAT32, ByteOrder.LITTLE_ENDIAN, new long[] {n}, edges[1]), 1.3e-6, 1e-5, false, true));

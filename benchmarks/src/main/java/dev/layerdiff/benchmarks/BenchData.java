@@ -36,9 +36,13 @@ final class BenchData {
         return (long) (Double.parseDouble(System.getProperty("layerdiff.bench.gib", "3")) * (1L << 30));
     }
 
-    /** Element type of generated data, with its safetensors name and size. */
+    /**
+     * Element type of generated data, with its safetensors name and size. {@code BF16_PORT} is bfloat16
+     * with as many layers as {@code F32}: the float32 run's port to bfloat16, compared against it.
+     */
     enum Dtype {
-        F32("F32", "<f4", "FloatStorage", 4), F16("F16", "<f2", "HalfStorage", 2), BF16("BF16", null, "BFloat16Storage", 2);
+        F32("F32", "<f4", "FloatStorage", 4), F16("F16", "<f2", "HalfStorage", 2), BF16("BF16", null, "BFloat16Storage", 2),
+        BF16_PORT("BF16", null, "BFloat16Storage", 2);
 
         final String safetensors;
         final String npy;
@@ -54,6 +58,7 @@ final class BenchData {
     }
 
     static int layers(Dtype dtype) {
+        if (dtype == Dtype.BF16_PORT) return layers(Dtype.F32);
         return (int) Math.max(1, bytesPerArchive() / (LAYER_NUMEL * dtype.size));
     }
 

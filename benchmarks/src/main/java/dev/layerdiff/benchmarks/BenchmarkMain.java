@@ -60,7 +60,9 @@ public final class BenchmarkMain {
     /** GB/s of input: both archives' tensor bytes per operation. */
     private static double gbPerSecond(RunResult r) {
         String dtype = r.getParams().getParam("dtype");
-        long bytes = 2 * BenchData.dataBytes(BenchData.Dtype.valueOf(dtype == null ? "F32" : dtype));
+        if (dtype == null) dtype = "F32";
+        long bytes = BenchData.dataBytes(CpuEngineBenchmark.referenceDtype(dtype))
+                + BenchData.dataBytes(CpuEngineBenchmark.candidateDtype(dtype));
         return bytes / (r.getPrimaryResult().getScore() / 1e3) / 1e9;
     }
 

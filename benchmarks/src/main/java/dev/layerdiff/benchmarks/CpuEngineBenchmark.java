@@ -22,7 +22,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The CPU engine over two open safetensors archives (mapped, in the page cache), per dtype. The native,
+ * The CPU engine over two open safetensors archives (mapped, in the page cache), per dtype; {@code
+ * F32-BF16} compares the float32 reference with its bfloat16 port (mixed precision: a few pairs per
+ * block change binade, which the native kernel redoes on a slower path). The native,
  * SIMD and scalar variants differ only in the fork's {@code -Dlayerdiff.native} and {@code -Dlayerdiff.simd};
  * each checks that its kernel is the one that ran.
  */
@@ -32,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 2)
 @Measurement(iterations = 5)
 public class CpuEngineBenchmark {
-    @Param({"F32", "F16", "BF16"})
+    @Param({"F32", "F16", "BF16", "F32-BF16"})
     public String dtype;
 
     @Param({"false"})
@@ -46,9 +48,8 @@ public class CpuEngineBenchmark {
 
     @Setup
     public void setup() throws IOException {
-        BenchData.Dtype d = BenchData.Dtype.valueOf(dtype);
-        reference = Archives.open(BenchData.archive("safetensors", d, false));
-        candidate = Archives.open(BenchData.archive("safetensors", d, true));
+        reference = Archives.open(BenchData.archive("safetensors", referenceDtype(dtype), false));
+        candidate = Archives.open(BenchData.archive("safetensors", candidateDtype(dtype), true));
         backend = new CpuBackend();
         diff = new LayerDiff(backend);
         options = CompareOptions.builder().images(images).build();
@@ -84,6 +85,16 @@ public class CpuEngineBenchmark {
             throw new IllegalStateException("expected the " + kernel + " backend, got " + backend.name());
         }
         return diff.compare(reference, candidate, options);
+    }
+
+    /** The reference's element type for a {@code dtype} parameter. */
+    static BenchData.Dtype referenceDtype(String dtype) {
+        return dtype.equals("F32-BF16") ? BenchData.Dtype.F32 : BenchData.Dtype.valueOf(dtype);
+    }
+
+    /** The candidate's element type for a {@code dtype} parameter. */
+    static BenchData.Dtype candidateDtype(String dtype) {
+        return dtype.equals("F32-BF16") ? BenchData.Dtype.BF16_PORT : BenchData.Dtype.valueOf(dtype);
     }
 
     /** Every run must find the planted layer, or the timing means nothing. */
