@@ -99,7 +99,7 @@ final class BenchData {
             switch (dtype) {
                 case F32 -> buf.putFloat(v);
                 case F16 -> buf.putShort(Halfs.toHalf(v));
-                case BF16 -> buf.putShort(Halfs.toBfloat16(v));
+                case BF16, BF16_PORT -> buf.putShort(Halfs.toBfloat16(v));
             }
             if (!buf.hasRemaining()) {
                 buf.flip();
