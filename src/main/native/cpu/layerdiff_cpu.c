@@ -160,6 +160,13 @@ static inline int64_t hsum_epi32(__m256i v) {
     return s;
 }
 
+/* The raw keys of 8 floats (bits, and bits << 1, which drops the sign): sign and exponent bits, with
+ * zeros moved to the exponent-255 keys (free in a block without NaN or infinity). */
+static inline __m256i keys_of(__m256i bits, __m256i bits2) {
+    return _mm256_xor_si256(_mm256_srli_epi32(bits, 23),
+                            _mm256_srli_epi32(_mm256_cmpeq_epi32(bits2, _mm256_setzero_si256()), 24));
+}
+
 /*
  * Pass 2: the double sums, the pairs' joint (value key, |d| bin) counts, which pass 1 found, and, when
  * test_tol (the block's largest |d| exceeds atol; tol = atol + rtol * |r| >= atol, as rounding is
@@ -220,13 +227,9 @@ static inline void sums_pass(state *st, const float *r, const float *c, int len,
  * rounded float d is within 2^-24 of the exact one, well inside the test's 2^-20 margin.)
  */
 static double count_disagreeing(const float *r, const float *c, int len, ld_scratch *s, double bmax) {
-    const __m256i izero = _mm256_setzero_si256(), k255 = _mm256_set1_epi32(255);
     for (int i = 0; i < len; i += 8) {
         __m256i rb = _mm256_loadu_si256((const __m256i *) (r + i)), cb = _mm256_loadu_si256((const __m256i *) (c + i));
-        __m256i rk = _mm256_xor_si256(_mm256_srli_epi32(rb, 23),
-                                      _mm256_and_si256(_mm256_cmpeq_epi32(_mm256_slli_epi32(rb, 1), izero), k255));
-        __m256i ck = _mm256_xor_si256(_mm256_srli_epi32(cb, 23),
-                                      _mm256_and_si256(_mm256_cmpeq_epi32(_mm256_slli_epi32(cb, 1), izero), k255));
+        __m256i rk = keys_of(rb, _mm256_slli_epi32(rb, 1)), ck = keys_of(cb, _mm256_slli_epi32(cb, 1));
         unsigned m = ~(unsigned) _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(rk, ck))) & 0xFF;
         if (m == 0) continue;
         uint32_t kr[8], kc[8];
@@ -261,7 +264,7 @@ static double count_disagreeing(const float *r, const float *c, int len, ld_scra
 static int vector_block(state *st, const float *r, const float *c, int len, int64_t index0,
                         ld_scratch *s, double *keys) {
     uint32_t *jidx = s->jidx;
-    const __m256i izero = _mm256_setzero_si256(), k255 = _mm256_set1_epi32(255);
+    const __m256i izero = _mm256_setzero_si256();
     const __m256i k63 = _mm256_set1_epi32(63), k127 = _mm256_set1_epi32(127);
     const __m256 fabsmask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7FFFFFFF));
     const __m256 tiny = _mm256_castsi256_ps(_mm256_set1_epi32(1));
@@ -278,9 +281,7 @@ static int vector_block(state *st, const float *r, const float *c, int len, int6
         /* bits << 1 drops the sign: >= 0xFF000000 (unsigned) is NaN or Inf, 0 is a zero */
         __m256i r2 = _mm256_slli_epi32(rb, 1), c2 = _mm256_slli_epi32(cb, 1);
         special = _mm256_max_epu32(special, _mm256_max_epu32(r2, c2));
-        /* key = sign and exponent bits; zeros go to the exponent-255 keys, free in a block like this */
-        __m256i rk = _mm256_xor_si256(_mm256_srli_epi32(rb, 23), _mm256_and_si256(_mm256_cmpeq_epi32(r2, izero), k255));
-        __m256i ck = _mm256_xor_si256(_mm256_srli_epi32(cb, 23), _mm256_and_si256(_mm256_cmpeq_epi32(c2, izero), k255));
+        __m256i rk = keys_of(rb, r2), ck = keys_of(cb, c2);
         __m256i same = _mm256_cmpeq_epi32(rk, ck);
         agree = _mm256_and_si256(agree, same);
         /* minps/maxps pick either zero on a tie of +0.0 and -0.0; the zero counts fix the sign later */
@@ -517,7 +518,7 @@ void ld_compare(const void *ref, int ref_type, const void *cand, int cand_type, 
  * there is one. Keys, zeros and min/max as in vector_block's first pass. */
 static int side_block(const float *v, int len, ld_scratch *s, __m256 *vmin, __m256 *vmax, __m256d *sum,
                       __m256d *sum_sq) {
-    const __m256i izero = _mm256_setzero_si256(), k255 = _mm256_set1_epi32(255);
+    const __m256i izero = _mm256_setzero_si256();
     __m256i special = izero;
     __m256 lo = *vmin, hi = *vmax;
     uint32_t *keys = s->jidx;
@@ -525,7 +526,7 @@ static int side_block(const float *v, int len, ld_scratch *s, __m256 *vmin, __m2
         __m256 x = _mm256_loadu_ps(v + i);
         __m256i b = _mm256_castps_si256(x), b2 = _mm256_slli_epi32(b, 1);
         special = _mm256_max_epu32(special, b2);
-        __m256i k = _mm256_xor_si256(_mm256_srli_epi32(b, 23), _mm256_and_si256(_mm256_cmpeq_epi32(b2, izero), k255));
+        __m256i k = keys_of(b, b2);
         _mm256_storeu_si256((__m256i *) (keys + i), k);
         lo = _mm256_min_ps(lo, x);
         hi = _mm256_max_ps(hi, x);
