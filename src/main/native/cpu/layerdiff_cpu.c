@@ -11,11 +11,12 @@
  *  - Pass 1 (8 float lanes): raw keys (sign and exponent bits; one shift, mapped to clamped bins once
  *    per call), min, max, and, because two floats of one sign and binade differ by an exact float,
  *    everything about d in float: |d|, its bin, the block's largest |d| and the max_rel test.
- *  - Pass 2 (4 double lanes): the sums. When the two sides' keys agree pair by pair (the usual case,
- *    ref ~ cand), each pair is counted once in a joint (value key, |d| bin) table whose row sums are
- *    both value histograms and whose column sums are the |d| one; those scalar counts (a load and a
- *    store each, the largest cost left) interleave with this pass's vector arithmetic. A block whose
- *    keys differ somewhere redoes d in double and counts the three histograms apart.
+ *  - Pass 2 (4 double lanes): the sums, and the tolerance test where the block's largest |d| makes
+ *    one possible. A pair whose two keys agree (the usual case, ref ~ cand) is counted once in a joint
+ *    (value key, |d| bin) table whose row sums are both value histograms and whose column sums are the
+ *    |d| one; those scalar counts (a load and a store each, the largest cost left) interleave with
+ *    this pass's vector arithmetic. The few pairs whose keys differ are counted apart, one by one,
+ *    with their d in double (count_disagreeing).
  * benchmarks/README.md has the measurements.
  *
  * Compiled with -mavx2 -mfma -mf16c (ld_cpu_supported lives in cpu_probe.c, compiled without them, so

@@ -225,7 +225,7 @@ public abstract class BackendEquivalenceSuite {
      * Pairs whose two sides have the same sign and binary exponent element by element (the kernels'
      * fast path), at the edges of float32: identical blocks (max_rel stays 0), subnormals and signed
      * zeros, tiny normals whose differences are subnormal, huge values whose differences clamp to the
-     * top |d| bin, and tiny references whose relative error beats the running max_rel late.
+     * top |d| bin.
      */
     @Test
     void sameBinadePairsAtTheEdges() throws IOException {
@@ -271,21 +271,20 @@ public abstract class BackendEquivalenceSuite {
     static double[][] sameBinade(Random rnd, int n) {
         double[] r = new double[n], c = new double[n];
         for (int i = 0; i < n; i++) {
-            int sign = rnd.nextBoolean() ? 0 : 0x80000000;
-            int bits = switch ((i / 2048) % 6) {
+            int block = (i / 2048) % 6, sign = rnd.nextBoolean() ? 0 : 0x80000000;
+            int bits = switch (block) {
                 case 0, 5 -> Float.floatToRawIntBits((float) (rnd.nextGaussian() * 0.7));
-                case 1 -> rnd.nextInt(4) == 0 ? 0 : rnd.nextInt(1 << 23);                   // subnormal or zero
-                case 2 -> (1 + rnd.nextInt(26)) << 23 | rnd.nextInt(1 << 23);               // 2^-126 .. 2^-100
-                case 3 -> (228 + rnd.nextInt(27)) << 23 | rnd.nextInt(1 << 23);             // 2^101 .. 2^127
-                default -> (rnd.nextInt(40) + 1) << 23 | rnd.nextInt(1 << 23);              // tiny references
-            } | sign;
-            r[i] = Float.intBitsToFloat(bits);
-            int block = (i / 2048) % 6;
+                case 1 -> sign | (rnd.nextInt(4) == 0 ? 0 : rnd.nextInt(1 << 23));        // subnormal or zero
+                case 2 -> sign | (1 + rnd.nextInt(26)) << 23 | rnd.nextInt(1 << 23);       // 2^-126 .. 2^-100
+                case 3 -> sign | (228 + rnd.nextInt(27)) << 23 | rnd.nextInt(1 << 23);     // 2^101 .. 2^127
+                default -> sign | (1 + rnd.nextInt(40)) << 23 | rnd.nextInt(1 << 23);      // 2^-126 .. 2^-87
+            };
             boolean zero = (bits << 1) == 0;
-            // same sign and exponent field, another mantissa: the fast path's precondition holds
+            // the same sign and exponent field with another mantissa: the fast path's precondition holds
             int other = block == 0 || zero ? bits : (bits & 0xFF800000) | rnd.nextInt(1 << 23);
-            if (block == 1 && !zero && (other << 1) == 0) other |= 1;
-            if (block == 5 && rnd.nextInt(16) != 0) other = bits;
+            if (block == 1 && !zero && (other << 1) == 0) other |= 1;    // a subnormal stays one
+            if (block == 5 && rnd.nextInt(16) != 0) other = bits;        // a sixteenth differ
+            r[i] = Float.intBitsToFloat(bits);
             c[i] = Float.intBitsToFloat(other);
         }
         return new double[][] {r, c};
