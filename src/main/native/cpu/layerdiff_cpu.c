@@ -168,6 +168,13 @@ static inline __m256i keys_of(__m256i bits, __m256i bits2) {
                             _mm256_srli_epi32(_mm256_cmpeq_epi32(bits2, _mm256_setzero_si256()), 24));
 }
 
+/* keys_of for one float. */
+static inline uint32_t key_of(const float *x) {
+    uint32_t bits;
+    memcpy(&bits, x, 4);
+    return (bits >> 23) ^ ((bits << 1) == 0 ? 255 : 0);
+}
+
 /*
  * Pass 2: the double sums, the pairs' joint (value key, |d| bin) counts, which pass 1 found, and, when
  * test_tol (the block's largest |d| exceeds atol; tol = atol + rtol * |r| >= atol, as rounding is
@@ -222,26 +229,22 @@ static inline void sums_pass(state *st, const float *r, const float *c, int len,
 
 /*
  * The pairs of a block whose two keys differ (a value crossing a power of two, a sign change, float32
- * against bfloat16 rounding): pass 1 sent them to the joint table's unused cell, and their d in float
- * may be rounded, so here they are counted apart and their |d| taken in double, as ScalarKernel does.
+ * against bfloat16 rounding): pass 1 gave them the joint table's unused cell (JCOPY) as their index,
+ * and their d in float may be rounded, so here they are counted apart and their |d| taken in double, as ScalarKernel does.
  * Returns the block's largest |d| with theirs. (Pass 1's max_rel test holds for them as it is: a
  * rounded float d is within 2^-24 of the exact one, well inside the test's 2^-20 margin.)
  */
 static double count_disagreeing(const float *r, const float *c, int len, ld_scratch *s, double bmax) {
-    for (int i = 0; i < len; i += 8) {
-        __m256i rb = _mm256_loadu_si256((const __m256i *) (r + i)), cb = _mm256_loadu_si256((const __m256i *) (c + i));
-        __m256i rk = keys_of(rb, _mm256_slli_epi32(rb, 1)), ck = keys_of(cb, _mm256_slli_epi32(cb, 1));
-        unsigned m = ~(unsigned) _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(rk, ck))) & 0xFF;
-        if (m == 0) continue;
-        uint32_t kr[8], kc[8];
-        _mm256_storeu_si256((__m256i *) kr, rk);
-        _mm256_storeu_si256((__m256i *) kc, ck);
+    const __m256i unused = _mm256_set1_epi32(JCOPY);
+    for (int g = 0; g < len; g += 8) {
+        __m256i j = _mm256_loadu_si256((const __m256i *) (s->jidx + g));
+        unsigned m = (unsigned) _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(j, unused)));
         for (; m != 0; m &= m - 1) {
-            int l = __builtin_ctz(m);
-            double x = r[i + l], y = c[i + l];
+            int i = g + __builtin_ctz(m);
+            double x = r[i], y = c[i];
             double a = fabs(y - x);          /* 0 only for +0.0 against -0.0 */
-            s->key_r[kr[l]]++;
-            s->key_c[kc[l]]++;
+            s->key_r[key_of(r + i)]++;
+            s->key_c[key_of(c + i)]++;
             s->dbin[a == 0 ? 0 : code_of(a)]++;   /* |d| = 0 was counted with the zeros in pass 1 */
             bmax = fmax(bmax, a);
         }
