@@ -229,10 +229,11 @@ static inline void sums_pass(state *st, const float *r, const float *c, int len,
 
 /*
  * The pairs of a block whose two keys differ (a value crossing a power of two, a sign change, float32
- * against bfloat16 rounding): pass 1 gave them the joint table's unused cell (JCOPY) as their index,
- * and their d in float may be rounded, so here they are counted apart and their |d| taken in double, as ScalarKernel does.
- * Returns the block's largest |d| with theirs. (Pass 1's max_rel test holds for them as it is: a
- * rounded float d is within 2^-24 of the exact one, well inside the test's 2^-20 margin.)
+ * against bfloat16 rounding): pass 1 gave them the joint table's unused cell (JCOPY, past every real
+ * index) as their index, and their d in float may be rounded, so here they are counted apart and their
+ * |d| taken in double, as ScalarKernel does. Returns the block's largest |d| with theirs. (Pass 1's
+ * max_rel test holds for them as it is: a rounded float d is within 2^-24 of the exact one, well inside
+ * the test's 2^-20 margin.)
  */
 static double count_disagreeing(const float *r, const float *c, int len, ld_scratch *s, double bmax) {
     const __m256i unused = _mm256_set1_epi32(JCOPY);
