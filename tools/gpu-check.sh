@@ -18,7 +18,7 @@ for step in $steps; do
       $java -cp "$cp" dev.layerdiff.cli.Main doctor ;;
     tests)
       timeout 400 $java -cp "$cp" org.junit.platform.console.ConsoleLauncher execute --disable-banner \
-        --details=summary --class-path "$cp" --select-package dev.layerdiff.cuda \
+        --details=summary --class-path "$cp" --select-package dev.layerdiff.engine.cuda \
         --select-class dev.layerdiff.engine.ScalarEquivalenceTest 2>&1 | tee "$out/tests.log" | tail -80 ;;
     cli)
       $java -cp "$cp" dev.layerdiff.cli.Main compare $fixtures/cnn_ref_cpu.safetensors $fixtures/cnn_bug_deadrelu.safetensors --device cuda

@@ -1,5 +1,7 @@
 package dev.layerdiff.archive;
 
+import dev.layerdiff.tensor.TensorEntry;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,26 +1,19 @@
 package dev.layerdiff.archive;
 
-import java.io.IOException;
+import dev.layerdiff.io.BadFileException;
 
 /**
  * A file that cannot be read as an archive: malformed, truncated, hostile or unsupported. The message
  * is one line of the form {@code FILE: problem}.
  */
-public class ArchiveException extends IOException {
+public class ArchiveException extends BadFileException {
     private static final long serialVersionUID = 1L;
 
-    private final String file;
-
     public ArchiveException(String file, String problem) {
-        super(file + ": " + problem);
-        this.file = file;
+        super(file, problem);
     }
 
     public ArchiveException(String file, String problem, Throwable cause) {
-        super(file + ": " + problem, cause);
-        this.file = file;
+        super(file, problem, cause);
     }
-
-    /** The file the problem is in. */
-    public String file() { return file; }
 }

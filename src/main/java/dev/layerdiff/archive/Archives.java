@@ -1,7 +1,7 @@
 package dev.layerdiff.archive;
 
 import dev.layerdiff.archive.dir.DirectoryReader;
-import dev.layerdiff.archive.io.MappedFile;
+import dev.layerdiff.io.MappedFile;
 import dev.layerdiff.archive.npy.NpyHeader;
 import dev.layerdiff.archive.npy.NpyReader;
 import dev.layerdiff.archive.npy.NpzReader;

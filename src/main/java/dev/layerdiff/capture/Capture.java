@@ -1,7 +1,7 @@
 package dev.layerdiff.capture;
 
 import dev.layerdiff.Version;
-import dev.layerdiff.archive.DType;
+import dev.layerdiff.tensor.DType;
 import dev.layerdiff.archive.safetensors.SafetensorsWriter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package dev.layerdiff.capture;
 
 import dev.layerdiff.archive.Archive;
 import dev.layerdiff.archive.Archives;
-import dev.layerdiff.archive.TensorEntry;
+import dev.layerdiff.tensor.TensorEntry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.stream.Collectors;

@@ -2,8 +2,8 @@ package dev.layerdiff.cli;
 
 import dev.layerdiff.archive.Archive;
 import dev.layerdiff.archive.Archives;
-import dev.layerdiff.archive.Shapes;
-import dev.layerdiff.archive.TensorEntry;
+import dev.layerdiff.tensor.Shapes;
+import dev.layerdiff.tensor.TensorEntry;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

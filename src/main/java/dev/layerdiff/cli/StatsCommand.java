@@ -2,13 +2,13 @@ package dev.layerdiff.cli;
 
 import dev.layerdiff.archive.Archive;
 import dev.layerdiff.archive.Archives;
-import dev.layerdiff.archive.Shapes;
-import dev.layerdiff.archive.TensorEntry;
+import dev.layerdiff.tensor.Shapes;
+import dev.layerdiff.tensor.TensorEntry;
 import dev.layerdiff.compare.LayerDiff;
-import dev.layerdiff.compare.SideStats;
+import dev.layerdiff.stats.SideStats;
 import dev.layerdiff.engine.Backends;
 import dev.layerdiff.engine.Device;
-import dev.layerdiff.engine.TensorSummary;
+import dev.layerdiff.stats.TensorSummary;
 import dev.layerdiff.report.JsonReport;
 import java.nio.file.Path;
 import java.util.List;

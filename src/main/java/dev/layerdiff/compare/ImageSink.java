@@ -1,5 +1,7 @@
 package dev.layerdiff.compare;
 
+import dev.layerdiff.stats.DiffImage;
+
 import java.io.IOException;
 
 /**

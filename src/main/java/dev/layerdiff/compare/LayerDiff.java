@@ -1,11 +1,11 @@
 package dev.layerdiff.compare;
 
 import dev.layerdiff.archive.Archive;
-import dev.layerdiff.archive.TensorEntry;
+import dev.layerdiff.tensor.TensorEntry;
 import dev.layerdiff.engine.CompareBackend;
-import dev.layerdiff.engine.PairResult;
+import dev.layerdiff.stats.PairResult;
 import dev.layerdiff.engine.PairTask;
-import dev.layerdiff.engine.TensorSummary;
+import dev.layerdiff.stats.TensorSummary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

@@ -1,6 +1,11 @@
 package dev.layerdiff.compare;
 
-import dev.layerdiff.archive.DType;
+import dev.layerdiff.stats.DiffImage;
+import dev.layerdiff.stats.DiffMetrics;
+import dev.layerdiff.stats.Histogram;
+import dev.layerdiff.stats.SideStats;
+
+import dev.layerdiff.tensor.DType;
 
 /**
  * One layer of a comparison. Sides that are absent have null shape, dtype and stats; metrics,

@@ -1,6 +1,6 @@
 package dev.layerdiff.compare;
 
-import dev.layerdiff.archive.DType;
+import dev.layerdiff.tensor.DType;
 
 /**
  * An allclose tolerance: a pair is equal when |cand - ref| <= atol + rtol * |ref|.

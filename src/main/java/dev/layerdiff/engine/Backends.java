@@ -11,7 +11,7 @@ import java.util.logging.Logger;
  */
 public final class Backends {
     private static final Logger LOG = Logger.getLogger(Backends.class.getName());
-    static final String CUDA_PROVIDER = "dev.layerdiff.cuda.CudaBackendProvider";
+    static final String CUDA_PROVIDER = "dev.layerdiff.engine.cuda.CudaBackendProvider";
 
     private static volatile Throwable cudaCause;
     private static volatile boolean loggedFallback;

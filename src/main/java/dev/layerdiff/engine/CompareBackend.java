@@ -1,6 +1,9 @@
 package dev.layerdiff.engine;
 
-import dev.layerdiff.archive.TensorEntry;
+import dev.layerdiff.stats.PairResult;
+import dev.layerdiff.stats.TensorSummary;
+
+import dev.layerdiff.tensor.TensorEntry;
 import java.io.IOException;
 import java.util.List;
 

@@ -1,7 +1,9 @@
 package dev.layerdiff.engine;
 
-import dev.layerdiff.archive.TensorData;
-import dev.layerdiff.archive.TensorEntry;
+import dev.layerdiff.stats.TensorSummary;
+
+import dev.layerdiff.tensor.TensorData;
+import dev.layerdiff.tensor.TensorEntry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

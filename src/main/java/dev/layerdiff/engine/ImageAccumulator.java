@@ -1,6 +1,8 @@
 package dev.layerdiff.engine;
 
-import dev.layerdiff.compare.DiffImage;
+import dev.layerdiff.stats.ImageLayout;
+
+import dev.layerdiff.stats.DiffImage;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -72,8 +74,8 @@ public final class ImageAccumulator {
         return v;
     }
 
-    /** The coloured image. */
-    public DiffImage render() {
-        return DiffColormap.render(layout, blockMaxima());
+    /** The raw image. */
+    public DiffImage image() {
+        return new DiffImage(layout, blockMaxima());
     }
 }

@@ -1,6 +1,6 @@
 package dev.layerdiff.engine;
 
-import dev.layerdiff.compare.Histogram;
+import dev.layerdiff.stats.Histogram;
 import java.nio.ByteBuffer;
 
 /**

@@ -1,7 +1,10 @@
 package dev.layerdiff.engine;
 
-import dev.layerdiff.archive.TensorEntry;
-import dev.layerdiff.compare.DiffImage;
+import dev.layerdiff.stats.ImageLayout;
+import dev.layerdiff.stats.PairResult;
+
+import dev.layerdiff.tensor.TensorEntry;
+import dev.layerdiff.stats.DiffImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -76,7 +79,7 @@ final class PairJob {
         for (PairPartial p : parts) all.merge(p);
         ImageAccumulator img = image();
         // Only a diverged pair gets an image: the others would cost up to 4 MiB each for nothing.
-        DiffImage picture = img == null || all.mismatched == 0 ? null : img.render();
+        DiffImage picture = img == null || all.mismatched == 0 ? null : img.image();
         sink.accept(new PairResult(all.toMetrics(), all.ref.toStats(), all.cand.toStats(), all.ref.histogram,
                 all.cand.histogram, all.diffHistogram, picture));
         synchronized (this) {

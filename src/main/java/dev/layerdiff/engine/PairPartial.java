@@ -1,7 +1,7 @@
 package dev.layerdiff.engine;
 
-import dev.layerdiff.compare.DiffMetrics;
-import dev.layerdiff.compare.Histogram;
+import dev.layerdiff.stats.DiffMetrics;
+import dev.layerdiff.stats.Histogram;
 
 /**
  * Running comparison of one chunk of a pair (or, after merging, of the whole pair). Kernels update

@@ -1,6 +1,6 @@
 package dev.layerdiff.engine;
 
-import dev.layerdiff.archive.TensorEntry;
+import dev.layerdiff.tensor.TensorEntry;
 
 /**
  * One element-by-element comparison for a backend to run. The facade guarantees both sides have the

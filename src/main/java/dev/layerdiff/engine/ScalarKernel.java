@@ -1,6 +1,6 @@
 package dev.layerdiff.engine;
 
-import dev.layerdiff.archive.DType;
+import dev.layerdiff.tensor.DType;
 import java.nio.ByteBuffer;
 
 /**

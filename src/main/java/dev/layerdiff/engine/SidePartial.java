@@ -1,7 +1,7 @@
 package dev.layerdiff.engine;
 
-import dev.layerdiff.compare.Histogram;
-import dev.layerdiff.compare.SideStats;
+import dev.layerdiff.stats.Histogram;
+import dev.layerdiff.stats.SideStats;
 
 /**
  * One side's running statistics over a chunk (or, after merging, a tensor). Kernels update the fields

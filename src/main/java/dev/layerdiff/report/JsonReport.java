@@ -1,19 +1,21 @@
 package dev.layerdiff.report;
 
+import dev.layerdiff.io.AtomicFiles;
+
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.layerdiff.Version;
-import dev.layerdiff.archive.DType;
-import dev.layerdiff.archive.TensorEntry;
-import dev.layerdiff.compare.DiffMetrics;
+import dev.layerdiff.tensor.DType;
+import dev.layerdiff.tensor.TensorEntry;
+import dev.layerdiff.stats.DiffMetrics;
 import dev.layerdiff.compare.Group;
-import dev.layerdiff.compare.Histogram;
+import dev.layerdiff.stats.Histogram;
 import dev.layerdiff.compare.LayerReport;
 import dev.layerdiff.compare.Report;
-import dev.layerdiff.compare.SideStats;
+import dev.layerdiff.stats.SideStats;
 import dev.layerdiff.compare.Status;
-import dev.layerdiff.engine.TensorSummary;
+import dev.layerdiff.stats.TensorSummary;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;

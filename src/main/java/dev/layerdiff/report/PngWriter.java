@@ -1,6 +1,7 @@
 package dev.layerdiff.report;
 
-import dev.layerdiff.compare.DiffImage;
+import dev.layerdiff.io.AtomicFiles;
+import dev.layerdiff.stats.DiffImage;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ public final class PngWriter {
         int scale = Math.max(1, Math.min(MAX_SCALE, TARGET_SIZE / Math.max(w, h)));
         int rowRepeat = h == 1 ? Math.max(scale, MIN_STRIP_HEIGHT) : scale;
         BufferedImage out = new BufferedImage(w * scale, h * rowRepeat, BufferedImage.TYPE_INT_ARGB);
-        byte[] rgba = image.rgba();
+        byte[] rgba = DiffColormap.rgba(image);
         for (int y = 0; y < out.getHeight(); y++) {
             int srcRow = y / rowRepeat;
             for (int x = 0; x < out.getWidth(); x++) {

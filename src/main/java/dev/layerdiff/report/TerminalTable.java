@@ -1,6 +1,6 @@
 package dev.layerdiff.report;
 
-import dev.layerdiff.compare.DiffMetrics;
+import dev.layerdiff.stats.DiffMetrics;
 import dev.layerdiff.compare.Group;
 import dev.layerdiff.compare.LayerReport;
 import dev.layerdiff.compare.Report;

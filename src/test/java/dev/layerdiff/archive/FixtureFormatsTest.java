@@ -1,5 +1,8 @@
 package dev.layerdiff.archive;
 
+import dev.layerdiff.tensor.DType;
+import dev.layerdiff.tensor.TensorEntry;
+
 import static dev.layerdiff.archive.TestFiles.bytes;
 import static dev.layerdiff.archive.TestFiles.find;
 import static dev.layerdiff.archive.TestFiles.fixture;

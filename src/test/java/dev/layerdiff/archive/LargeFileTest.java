@@ -1,5 +1,7 @@
 package dev.layerdiff.archive;
 
+import dev.layerdiff.tensor.TensorData;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,8 @@
 package dev.layerdiff.archive;
 
+import dev.layerdiff.tensor.DType;
+import dev.layerdiff.tensor.TensorEntry;
+
 import static dev.layerdiff.archive.TestFiles.f32;
 import static dev.layerdiff.archive.TestFiles.fixture;
 import static dev.layerdiff.archive.TestFiles.generated;

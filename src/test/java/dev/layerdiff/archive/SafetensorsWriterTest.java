@@ -1,5 +1,9 @@
 package dev.layerdiff.archive;
 
+import dev.layerdiff.tensor.DType;
+import dev.layerdiff.tensor.TensorData;
+import dev.layerdiff.tensor.TensorEntry;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,7 @@
 package dev.layerdiff.archive;
 
+import dev.layerdiff.tensor.TensorEntry;
+
 import static dev.layerdiff.archive.TestFiles.f32;
 import static dev.layerdiff.archive.TestFiles.values;
 import static org.assertj.core.api.Assertions.assertThat;

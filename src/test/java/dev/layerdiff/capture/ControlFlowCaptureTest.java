@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.layerdiff.archive.Archive;
 import dev.layerdiff.archive.Archives;
-import dev.layerdiff.archive.TensorEntry;
+import dev.layerdiff.tensor.TensorEntry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -53,7 +53,7 @@ class ControlFlowCaptureTest {
 
         Path input = tmp.resolve("x.safetensors");
         byte[] one = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(1f).array();
-        new dev.layerdiff.archive.safetensors.SafetensorsWriter().add("input", dev.layerdiff.archive.DType.FLOAT32, new long[] {1}, one).write(input);
+        new dev.layerdiff.archive.safetensors.SafetensorsWriter().add("input", dev.layerdiff.tensor.DType.FLOAT32, new long[] {1}, one).write(input);
         Path out = tmp.resolve("out.safetensors");
         CaptureResult r = Capture.run(new CaptureOptions(model, input, null, false, false, "cpu", null), out);
 

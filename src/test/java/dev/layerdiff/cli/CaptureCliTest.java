@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.layerdiff.Fixtures;
 import dev.layerdiff.archive.Archive;
 import dev.layerdiff.archive.Archives;
-import dev.layerdiff.archive.TensorEntry;
+import dev.layerdiff.tensor.TensorEntry;
 import dev.layerdiff.archive.safetensors.SafetensorsWriter;
 import dev.layerdiff.cli.CliTest.Run;
 import java.io.IOException;

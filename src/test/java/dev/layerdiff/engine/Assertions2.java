@@ -2,8 +2,8 @@ package dev.layerdiff.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.layerdiff.compare.DiffMetrics;
-import dev.layerdiff.compare.SideStats;
+import dev.layerdiff.stats.DiffMetrics;
+import dev.layerdiff.stats.SideStats;
 
 /** Exact-where-required, tolerant-where-allowed comparisons of results. */
 final class Assertions2 {

@@ -1,11 +1,14 @@
 package dev.layerdiff.engine;
 
+import dev.layerdiff.stats.PairResult;
+import dev.layerdiff.stats.TensorSummary;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.layerdiff.archive.DType;
-import dev.layerdiff.archive.TensorEntry;
-import dev.layerdiff.compare.DiffMetrics;
-import dev.layerdiff.compare.SideStats;
+import dev.layerdiff.tensor.DType;
+import dev.layerdiff.tensor.TensorEntry;
+import dev.layerdiff.stats.DiffMetrics;
+import dev.layerdiff.stats.SideStats;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -33,7 +36,7 @@ public abstract class BackendEquivalenceSuite {
         CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK + 5, 65537};
 
     private static TensorEntry randomTensor(Random rnd, DType t, long[] shape, ByteOrder order, double[] floats) {
-        int n = (int) dev.layerdiff.archive.Shapes.numel(shape);
+        int n = (int) dev.layerdiff.tensor.Shapes.numel(shape);
         ByteBuffer bytes = switch (t) {
             case FLOAT32, FLOAT64 -> TestTensors.encode(t, order, floats);
             default -> TestTensors.randomBytes(rnd, n * t.byteSize(), order);
@@ -93,7 +96,7 @@ public abstract class BackendEquivalenceSuite {
             }
             assertThat(a.image().width()).as(what + " width").isEqualTo(e.image().width());
             assertThat(a.image().height()).as(what + " height").isEqualTo(e.image().height());
-            assertThat(a.image().rgba()).as(what + " image").isEqualTo(e.image().rgba());
+            assertThat(a.image().blockMax()).as(what + " image").isEqualTo(e.image().blockMax());
         }
     }
 
@@ -149,7 +152,7 @@ public abstract class BackendEquivalenceSuite {
         Random rnd = new Random(16);
         List<PairTask> tasks = new ArrayList<>();
         for (long[] shape : new long[][] {{1 + rnd.nextInt(3_000_000)}, {37, 101, 211}, {2, 3, 1025, 1031}, {1, 1}, {5, 0, 3}}) {
-            int n = (int) dev.layerdiff.archive.Shapes.numel(shape);
+            int n = (int) dev.layerdiff.tensor.Shapes.numel(shape);
             double[] r = TestTensors.activations(rnd, n, 0.001);
             double[] c = TestTensors.perturbed(rnd, r, 0.001);
             tasks.add(new PairTask(randomTensor(rnd, DType.FLOAT32, shape, ByteOrder.LITTLE_ENDIAN, r),

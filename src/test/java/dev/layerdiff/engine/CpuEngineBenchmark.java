@@ -1,8 +1,8 @@
 package dev.layerdiff.engine;
 
-import dev.layerdiff.archive.DType;
-import dev.layerdiff.archive.TensorData;
-import dev.layerdiff.archive.TensorEntry;
+import dev.layerdiff.tensor.DType;
+import dev.layerdiff.tensor.TensorData;
+import dev.layerdiff.tensor.TensorEntry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -2,7 +2,7 @@ package dev.layerdiff.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.layerdiff.archive.DType;
+import dev.layerdiff.tensor.DType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.junit.jupiter.api.Test;

@@ -1,11 +1,14 @@
 package dev.layerdiff.engine;
 
+import dev.layerdiff.stats.PairResult;
+import dev.layerdiff.stats.TensorSummary;
+
 import static dev.layerdiff.engine.Assertions2.assertMetrics;
 import static dev.layerdiff.engine.Assertions2.assertStats;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.layerdiff.archive.DType;
-import dev.layerdiff.archive.TensorEntry;
+import dev.layerdiff.tensor.DType;
+import dev.layerdiff.tensor.TensorEntry;
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.layerdiff.engine;
 
-import dev.layerdiff.compare.DiffMetrics;
-import dev.layerdiff.compare.Histogram;
-import dev.layerdiff.compare.SideStats;
+import dev.layerdiff.stats.DiffMetrics;
+import dev.layerdiff.stats.Histogram;
+import dev.layerdiff.stats.SideStats;
 
 /** The definitions, written as plainly as possible over double arrays: the oracle for metric tests. */
 final class ReferenceCompare {

@@ -3,7 +3,7 @@ package dev.layerdiff.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.layerdiff.archive.DType;
+import dev.layerdiff.tensor.DType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Random;

@@ -1,6 +1,6 @@
 package dev.layerdiff.engine.simd;
 
-import dev.layerdiff.archive.DType;
+import dev.layerdiff.tensor.DType;
 import dev.layerdiff.engine.BinCounts;
 import dev.layerdiff.engine.CpuKernel;
 import dev.layerdiff.engine.KernelScratch;

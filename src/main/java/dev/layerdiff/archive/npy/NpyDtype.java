@@ -1,7 +1,7 @@
 package dev.layerdiff.archive.npy;
 
 import dev.layerdiff.archive.ArchiveException;
-import dev.layerdiff.archive.DType;
+import dev.layerdiff.tensor.DType;
 import java.nio.ByteOrder;
 
 /**

@@ -1,7 +1,8 @@
 package dev.layerdiff.archive.npy;
 
 import dev.layerdiff.archive.ArchiveException;
-import dev.layerdiff.archive.Shapes;
+import dev.layerdiff.archive.ShapeChecks;
+import dev.layerdiff.tensor.Shapes;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -103,7 +104,7 @@ public record NpyHeader(NpyDtype type, long[] shape, boolean fortran, long dataO
         }
         long[] shape = shape(dict.get("shape"), file);
         NpyHeader h = new NpyHeader(type, shape, fortran, dataOffset, 0);
-        long byteSize = Shapes.checkedByteSize(h.logicalShape(), type.dtype().byteSize(), file);
+        long byteSize = ShapeChecks.byteSize(h.logicalShape(), type.dtype().byteSize(), file);
         if (byteSize > available - dataOffset) {
             throw new ArchiveException(file, "shape " + Shapes.format(shape) + " of " + d + " needs " + byteSize
                     + " data bytes but only " + (available - dataOffset) + " follow the header (truncated?)");

@@ -2,11 +2,11 @@ package dev.layerdiff.archive.npy;
 
 import dev.layerdiff.archive.Archive;
 import dev.layerdiff.archive.ListArchive;
-import dev.layerdiff.archive.TensorData;
-import dev.layerdiff.archive.TensorEntry;
-import dev.layerdiff.archive.io.MappedFile;
-import dev.layerdiff.archive.io.MappedTensorData;
-import dev.layerdiff.archive.io.StridedTensorData;
+import dev.layerdiff.tensor.TensorData;
+import dev.layerdiff.tensor.TensorEntry;
+import dev.layerdiff.io.MappedFile;
+import dev.layerdiff.archive.MappedTensorData;
+import dev.layerdiff.archive.StridedTensorData;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.layerdiff.archive.safetensors;
 
 import dev.layerdiff.archive.ArchiveException;
-import dev.layerdiff.archive.DType;
+import dev.layerdiff.tensor.DType;
 import java.util.Arrays;
 
 /** A safetensors dtype name mapped to a {@link DType}; complex C64 becomes float32 pairs. */

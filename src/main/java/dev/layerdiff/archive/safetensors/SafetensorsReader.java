@@ -5,12 +5,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.layerdiff.archive.Archive;
 import dev.layerdiff.archive.ArchiveException;
-import dev.layerdiff.archive.DType;
+import dev.layerdiff.archive.ShapeChecks;
+import dev.layerdiff.tensor.DType;
 import dev.layerdiff.archive.ListArchive;
-import dev.layerdiff.archive.Shapes;
-import dev.layerdiff.archive.TensorEntry;
-import dev.layerdiff.archive.io.MappedFile;
-import dev.layerdiff.archive.io.MappedTensorData;
+import dev.layerdiff.tensor.Shapes;
+import dev.layerdiff.tensor.TensorEntry;
+import dev.layerdiff.io.MappedFile;
+import dev.layerdiff.archive.MappedTensorData;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -103,7 +104,7 @@ public final class SafetensorsReader {
         long begin = offsets[0];
         long end = offsets[1];
         long[] shape = type.logicalShape(stored);
-        long bytes = Shapes.checkedByteSize(shape, type.dtype().byteSize(), file);
+        long bytes = ShapeChecks.byteSize(shape, type.dtype().byteSize(), file);
         if (begin < 0 || end < begin || end > dataSize) {
             throw new ArchiveException(file, what + "data_offsets [" + begin + ", " + end + ") exceed the data area of " + dataSize + " bytes");
         }

@@ -2,10 +2,10 @@ package dev.layerdiff.archive.safetensors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.layerdiff.archive.DType;
-import dev.layerdiff.archive.Shapes;
-import dev.layerdiff.archive.TensorData;
-import dev.layerdiff.report.AtomicFiles;
+import dev.layerdiff.tensor.DType;
+import dev.layerdiff.tensor.Shapes;
+import dev.layerdiff.tensor.TensorData;
+import dev.layerdiff.io.AtomicFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;

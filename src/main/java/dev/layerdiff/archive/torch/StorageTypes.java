@@ -1,6 +1,6 @@
 package dev.layerdiff.archive.torch;
 
-import dev.layerdiff.archive.DType;
+import dev.layerdiff.tensor.DType;
 import dev.layerdiff.archive.torch.PickleValues.Global;
 import java.util.Map;
 

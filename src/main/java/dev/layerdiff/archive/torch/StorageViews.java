@@ -1,12 +1,13 @@
 package dev.layerdiff.archive.torch;
 
 import dev.layerdiff.archive.ArchiveException;
-import dev.layerdiff.archive.Shapes;
-import dev.layerdiff.archive.TensorData;
-import dev.layerdiff.archive.TensorEntry;
-import dev.layerdiff.archive.io.MappedFile;
-import dev.layerdiff.archive.io.MappedTensorData;
-import dev.layerdiff.archive.io.StridedTensorData;
+import dev.layerdiff.archive.ShapeChecks;
+import dev.layerdiff.tensor.Shapes;
+import dev.layerdiff.tensor.TensorData;
+import dev.layerdiff.tensor.TensorEntry;
+import dev.layerdiff.io.MappedFile;
+import dev.layerdiff.archive.MappedTensorData;
+import dev.layerdiff.archive.StridedTensorData;
 import dev.layerdiff.archive.torch.PickleValues.TensorRef;
 import dev.layerdiff.archive.zip.ZipMember;
 import java.nio.ByteOrder;
@@ -39,7 +40,7 @@ final class StorageViews {
         if (size.length != stride.length) throw new ArchiveException(f, what + "size and stride differ in rank");
         if (size.length > 64) throw new ArchiveException(f, what + size.length + " dimensions, more than 64");
         int unit = kind.dtype().byteSize() * (kind.complex() ? 2 : 1);
-        long bytes = Shapes.checkedByteSize(size, unit, f);
+        long bytes = ShapeChecks.byteSize(size, unit, f);
         if (t.storageOffset() < 0) throw new ArchiveException(f, what + "negative storage offset " + t.storageOffset());
         for (long s : stride) if (s < 0) throw new ArchiveException(f, what + "negative stride in " + Arrays.toString(stride));
         if (bytes > 0) checkExtent(what, t, unit, m);

@@ -1,8 +1,8 @@
 package dev.layerdiff.archive.zip;
 
-import dev.layerdiff.archive.TensorData;
-import dev.layerdiff.archive.io.MappedFile;
-import dev.layerdiff.archive.io.Ranges;
+import dev.layerdiff.tensor.TensorData;
+import dev.layerdiff.io.MappedFile;
+import dev.layerdiff.tensor.Ranges;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,7 +1,7 @@
 package dev.layerdiff.archive.zip;
 
 import dev.layerdiff.archive.ArchiveException;
-import dev.layerdiff.archive.io.MappedFile;
+import dev.layerdiff.io.MappedFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,6 +1,6 @@
 package dev.layerdiff.engine.nativecpu;
 
-import dev.layerdiff.archive.DType;
+import dev.layerdiff.tensor.DType;
 import dev.layerdiff.engine.CpuKernel;
 import dev.layerdiff.engine.ImageAccumulator;
 import dev.layerdiff.engine.KernelScratch;

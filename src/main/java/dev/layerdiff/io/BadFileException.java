@@ -1,0 +1,26 @@
+package dev.layerdiff.io;
+
+import java.io.IOException;
+
+/**
+ * A file that cannot be used as it is: malformed, truncated, hostile, unsupported or changed while being
+ * read. The message is one line of the form {@code FILE: problem}.
+ */
+public class BadFileException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    private final String file;
+
+    public BadFileException(String file, String problem) {
+        super(file + ": " + problem);
+        this.file = file;
+    }
+
+    public BadFileException(String file, String problem, Throwable cause) {
+        super(file + ": " + problem, cause);
+        this.file = file;
+    }
+
+    /** The file the problem is in. */
+    public String file() { return file; }
+}

@@ -1,0 +1,206 @@
+package dev.layerdiff.io;
+
+import dev.layerdiff.io.BadFileException;
+import java.io.Closeable;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * A read-only file mapped lazily in overlapping windows, so that files larger than 2 GiB (the limit of
+ * one {@link MappedByteBuffer}) and larger than RAM can be read with long offsets.
+ *
+ * <p>Window {@code i} covers {@code [i * WINDOW, i * WINDOW + WINDOW + MAX_READ)}: any read of at most
+ * {@link #MAX_READ} bytes starting in window {@code i} lies wholly inside it, so a read never spans two
+ * mappings. Reads use absolute slices only and are thread-safe. {@link #close} unmaps eagerly (where the
+ * JDK lets us) because a lingering mapping of a multi-GiB file holds address space and, on Windows,
+ * the file itself; buffers sliced earlier must not be used afterwards.
+ */
+public final class MappedFile implements Closeable {
+
+    /** Largest single read, in bytes. */
+    public static final int MAX_READ = 64 << 20;
+
+    private static final long DEFAULT_WINDOW = 1L << 30;
+    /** Longest time between two checks that the file has not shrunk. */
+    private static final long SIZE_CHECK_NANOS = 1_000_000;
+
+    private final Path path;
+    private final FileChannel channel;
+    private final long size;
+    private final long window;
+    private final int maxRead;
+    private final AtomicReferenceArray<MappedByteBuffer> windows;
+    private volatile boolean closed;
+    /** Time of the last size check (see {@link #checkNotShrunk}). */
+    private volatile long sizeCheckedAt = System.nanoTime() - 2 * SIZE_CHECK_NANOS;
+
+    private MappedFile(Path path, FileChannel channel, long size, long window, int maxRead) {
+        this.path = path;
+        this.channel = channel;
+        this.size = size;
+        this.window = window;
+        this.maxRead = maxRead;
+        long count = size == 0 ? 0 : (size - 1) / window + 1;
+        this.windows = new AtomicReferenceArray<>(Math.toIntExact(count));
+    }
+
+    /** Opens {@code path} for reading with 1 GiB windows. */
+    public static MappedFile open(Path path) throws IOException {
+        return open(path, DEFAULT_WINDOW, MAX_READ);
+    }
+
+    /** Opens with a custom window and read limit; small values let tests cross window boundaries cheaply. */
+    static MappedFile open(Path path, long window, int maxRead) throws IOException {
+        if (window <= 0 || maxRead <= 0) throw new IllegalArgumentException("window and maxRead must be positive");
+        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+        try {
+            return new MappedFile(path, ch, ch.size(), window, maxRead);
+        } catch (RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    /** The file's path. */
+    public Path path() { return path; }
+
+    /** The file name as error messages show it. */
+    public String name() { return path.toString(); }
+
+    /** File length in bytes, as it was when opened. */
+    public long size() { return size; }
+
+    /** Largest length {@link #slice} accepts. */
+    public int maxRead() { return maxRead; }
+
+    /**
+     * Returns a read-only big-endian view of {@code [offset, offset + length)}, position 0.
+     *
+     * @throws IllegalArgumentException if {@code length} exceeds {@link #maxRead()}
+     * @throws IndexOutOfBoundsException if the range is outside the file
+     * @throws IllegalStateException if the file was closed
+     * @throws BadFileException if the file has shrunk since it was opened
+     */
+    public ByteBuffer slice(long offset, int length) throws IOException {
+        if (length < 0 || length > maxRead) {
+            throw new IllegalArgumentException("read of " + length + " bytes; at most " + maxRead + " per read");
+        }
+        if (offset < 0 || offset > size - length) {
+            throw new IndexOutOfBoundsException("range [" + offset + ", " + (offset + length) + ") outside the file "
+                    + name() + " of " + size + " bytes");
+        }
+        if (length == 0) return ByteBuffer.allocate(0).asReadOnlyBuffer();
+        int index = (int) (offset / window);
+        MappedByteBuffer w = window(index);
+        checkNotShrunk();
+        return w.slice((int) (offset - index * window), length);
+    }
+
+    /**
+     * Touching a mapped page past the end of a file that shrank raises SIGBUS: the JVM turns it into an
+     * InternalError in Java code but dies in native code (the native kernel). An fstat at most every
+     * {@link #SIZE_CHECK_NANOS} catches a file overwritten or truncated while it is being compared (all
+     * but a race of about that long) without a syscall on every small read of a strided gather.
+     */
+    private void checkNotShrunk() throws IOException {
+        long t = System.nanoTime();
+        if (t - sizeCheckedAt < SIZE_CHECK_NANOS) return;
+        sizeCheckedAt = t;
+        long now = channel.size();
+        if (now < size) {
+            throw new BadFileException(name(), "the file shrank from " + size + " to " + now
+                    + " bytes while being read (overwritten or truncated by another process?)");
+        }
+    }
+
+    /** Copies {@code length} bytes at {@code offset} onto the heap; for small headers only. */
+    public byte[] bytes(long offset, int length) throws IOException {
+        byte[] out = new byte[length];
+        int done = 0;
+        while (done < length) {
+            int n = Math.min(maxRead, length - done);
+            slice(offset + done, n).get(out, done, n);
+            done += n;
+        }
+        return out;
+    }
+
+    private MappedByteBuffer window(int index) throws IOException {
+        if (closed) throw new IllegalStateException(name() + " is closed");
+        MappedByteBuffer w = windows.get(index);
+        if (w != null) return w;
+        synchronized (this) {
+            if (closed) throw new IllegalStateException(name() + " is closed");
+            w = windows.get(index);
+            if (w == null) {
+                long start = index * window;
+                long len = Math.min(window + maxRead, size - start);
+                w = channel.map(FileChannel.MapMode.READ_ONLY, start, len);
+                windows.set(index, w);
+            }
+            return w;
+        }
+    }
+
+    /** Unmaps all windows and closes the file; idempotent. */
+    @Override
+    public synchronized void close() throws IOException {
+        if (closed) return;
+        closed = true;
+        for (int i = 0; i < windows.length(); i++) {
+            MappedByteBuffer w = windows.getAndSet(i, null);
+            if (w != null) Unmapper.unmap(w);
+        }
+        channel.close();
+    }
+
+    /** Throws unless {@code [offset, offset + length)} lies in the file; for checking untrusted headers. */
+    public void checkRange(long offset, long length, String what) throws BadFileException {
+        if (offset < 0 || length < 0 || offset > size || length > size - offset) {
+            throw new BadFileException(name(), what + " [" + offset + ", " + (offset + length)
+                    + ") exceeds the file size " + size + " (truncated or corrupt)");
+        }
+    }
+
+    /**
+     * Releases a mapping now instead of at garbage collection. Uses {@code sun.misc.Unsafe.invokeCleaner}
+     * (jdk.unsupported); where that is missing the mapping is left to the GC, which is only slower.
+     */
+    private static final class Unmapper {
+        private static final Object UNSAFE;
+        private static final Method INVOKE_CLEANER;
+
+        static {
+            Object unsafe = null;
+            Method m = null;
+            try {
+                Class<?> c = Class.forName("sun.misc.Unsafe");
+                Field f = c.getDeclaredField("theUnsafe");
+                f.setAccessible(true);
+                unsafe = f.get(null);
+                m = c.getMethod("invokeCleaner", ByteBuffer.class);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                unsafe = null;
+                m = null;
+            }
+            UNSAFE = unsafe;
+            INVOKE_CLEANER = m;
+        }
+
+        static void unmap(MappedByteBuffer b) {
+            if (INVOKE_CLEANER == null || !Boolean.parseBoolean(System.getProperty("layerdiff.unmap", "true"))) return;
+            try {
+                INVOKE_CLEANER.invoke(UNSAFE, b);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                // Left to the GC: correct, only slower to release.
+            }
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package dev.layerdiff.stats;
+
+
+/**
+ * What a backend computes for one {@link PairTask}, in a single pass over both tensors' bytes.
+ *
+ * @param image the enhanced-diff image, or null when the task did not ask for one or no element is off
+ */
+public record PairResult(DiffMetrics metrics, SideStats referenceStats, SideStats candidateStats,
+                         Histogram referenceHistogram, Histogram candidateHistogram, Histogram diffHistogram,
+                         DiffImage image) {
+}

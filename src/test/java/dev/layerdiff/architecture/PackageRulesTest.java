@@ -1,0 +1,94 @@
+package dev.layerdiff.architecture;
+
+import static com.tngtech.archunit.base.DescribedPredicate.or;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The layout of the code, as rules: each package names the packages of the project it may use. Value
+ * types ({@code tensor}, {@code stats}) and plumbing ({@code io}) sit at the bottom, the command line at
+ * the top, and no two packages import each other. A new capability gets a new package and a rule here.
+ */
+class PackageRulesTest {
+    private static final String ROOT = "dev.layerdiff";
+    private static JavaClasses production;
+
+    @BeforeAll
+    static void importClasses() {
+        production = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages(ROOT);
+    }
+
+    @Test
+    void tensorIsTheVocabularyAndImportsNothing() {
+        mayUseOnly("tensor");
+    }
+
+    @Test
+    void ioImportsNothing() {
+        mayUseOnly("io");
+    }
+
+    @Test
+    void statsSitAboveTensors() {
+        mayUseOnly("stats", "tensor");
+    }
+
+    @Test
+    void archivesReadFilesIntoTensors() {
+        mayUseOnly("archive", "tensor", "io");
+    }
+
+    @Test
+    void engineComputesStatsFromTensors() {
+        mayUseOnly("engine", "tensor", "stats", "io");
+    }
+
+    @Test
+    void compareUsesTheEngineThroughItsInterfaces() {
+        mayUseOnly("compare", "engine", "stats", "tensor", "archive", "io");
+        classes().that().resideInAPackage(ROOT + ".compare..")
+                .should().onlyDependOnClassesThat(resideOutsideOfPackage(ROOT + ".engine.*.."))
+                .because("backends are found at run time, never linked by the facade")
+                .check(production);
+    }
+
+    @Test
+    void reportsDrawWhatCompareAssembled() {
+        mayUseOnly("report", "compare", "stats", "tensor", "io");
+    }
+
+    @Test
+    void captureWritesArchives() {
+        mayUseOnly("capture", "archive", "tensor", "io");
+    }
+
+    @Test
+    void noCycles() {
+        slices().matching(ROOT + ".(*)..").should().beFreeOfCycles().check(production);
+    }
+
+    /** Classes of {@code pkg} (and its subpackages) use no package of the project but these. */
+    private static void mayUseOnly(String pkg, String... allowed) {
+        List<String> packages = new ArrayList<>();
+        packages.add(ROOT + "." + pkg + "..");
+        for (String a : allowed) packages.add(ROOT + "." + a + "..");
+        classes().that().resideInAPackage(ROOT + "." + pkg + "..")
+                .should().onlyDependOnClassesThat(or(
+                        resideOutsideOfPackage(ROOT + ".."),
+                        resideInAnyPackage(ROOT), // Version
+                        resideInAnyPackage(packages.toArray(String[]::new))))
+                .check(production);
+    }
+}
