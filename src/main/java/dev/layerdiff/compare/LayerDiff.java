@@ -1,11 +1,13 @@
 package dev.layerdiff.compare;
 
 import dev.layerdiff.archive.Archive;
-import dev.layerdiff.tensor.TensorEntry;
+import dev.layerdiff.compare.PairingPlan.Kind;
+import dev.layerdiff.compare.PairingPlan.Pair;
 import dev.layerdiff.engine.CompareBackend;
-import dev.layerdiff.stats.PairResult;
 import dev.layerdiff.engine.PairTask;
+import dev.layerdiff.stats.PairResult;
 import dev.layerdiff.stats.TensorSummary;
+import dev.layerdiff.tensor.TensorEntry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -16,9 +18,10 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The entry point of the Java API: pairs the tensors of two archives by name, chooses each layer's
- * tolerance, has a backend compare every pair in one pass over the bytes, and assembles the
- * {@link Report}. All validation happens here; backends assume valid input.
+ * The entry point of the Java API, in three steps: {@link #plan} pairs the tensors of two archives by
+ * name and chooses each layer's tolerance; {@link #run} has a backend compare every pair in one pass
+ * over the bytes and assembles the {@link Report}. All validation happens here; backends assume valid
+ * input.
  *
  * <pre>{@code
  * try (Archive ref = Archives.open(Path.of("ref.safetensors"));
@@ -39,8 +42,8 @@ public final class LayerDiff {
     public CompareBackend backend() { return backend; }
 
     /**
-     * Compares a candidate archive against a reference. With {@link CompareOptions#images()}, each
-     * diverged layer's image is in its {@link LayerReport#image()}.
+     * Compares a candidate archive against a reference: {@link #plan}, then {@link #run}. With
+     * {@link CompareOptions#images()}, each diverged layer's image is in its {@link LayerReport#image()}.
      *
      * @throws IllegalArgumentException if renaming makes two candidate tensors share a name
      * @throws IOException if tensor data cannot be read
@@ -51,74 +54,136 @@ public final class LayerDiff {
 
     /**
      * Compares a candidate archive against a reference, handing each diverged layer's image to
-     * {@code images} as soon as it is computed (when {@link CompareOptions#images()} is set and
-     * {@code images} is not null; the report then holds none), so memory does not grow with the number
-     * of diverged layers.
+     * {@code images} as soon as it is computed (see {@link #run}).
      *
      * @throws IllegalArgumentException if renaming makes two candidate tensors share a name
      * @throws IOException if tensor data cannot be read, or {@code images} fails
      */
     public Report compare(Archive reference, Archive candidate, CompareOptions options, ImageSink images)
             throws IOException {
+        return run(plan(reference, candidate, options), reference, candidate, options, images);
+    }
+
+    /**
+     * Pairs the tensors of two archives by name (after the options' renaming) and chooses each pair's
+     * tolerance. Reads headers only.
+     *
+     * @throws IllegalArgumentException if renaming makes two candidate tensors share a name
+     */
+    public static PairingPlan plan(Archive reference, Archive candidate, CompareOptions options) {
         Map<String, TensorEntry> candidates = mappedCandidates(candidate, options);
         Map<String, TensorEntry> references = new LinkedHashMap<>();
         for (TensorEntry t : reference.tensors()) references.put(t.name(), t);
-
-        List<Slot> slots = new ArrayList<>();
-        List<PairTask> tasks = new ArrayList<>();
-        List<Slot> taskSlots = new ArrayList<>();
-        List<TensorEntry> summaries = new ArrayList<>();
+        List<Pair> pairs = new ArrayList<>();
         for (TensorEntry ref : reference.tensors()) {
             TensorEntry cand = candidates.get(ref.name());
-            Slot slot = new Slot(ref.name(), ref, cand, ref.order());
-            if (cand != null && Arrays.equals(ref.shape(), cand.shape())) {
-                slot.tolerance = options.toleranceFor(ref.name(), ref.dtype(), cand.dtype());
-                slot.task = tasks.size();
-                taskSlots.add(slot);
-                tasks.add(new PairTask(ref, cand, slot.tolerance.rtol(), slot.tolerance.atol(),
-                        options.equalNan(), options.images()));
+            if (cand == null) {
+                pairs.add(new Pair(ref.name(), ref.name(), null, ref.order(), Kind.ONLY_IN_REFERENCE, null));
+            } else if (!Arrays.equals(ref.shape(), cand.shape())) {
+                pairs.add(new Pair(ref.name(), ref.name(), cand.name(), ref.order(), Kind.SHAPE_MISMATCH, null));
             } else {
-                slot.refSummary = summaries.size();
-                summaries.add(ref);
-                if (cand != null) {
-                    slot.candSummary = summaries.size();
-                    summaries.add(cand);
-                }
+                Tolerance tolerance = options.toleranceFor(ref.name(), ref.dtype(), cand.dtype());
+                pairs.add(new Pair(ref.name(), ref.name(), cand.name(), ref.order(), Kind.COMPARE, tolerance));
             }
-            slots.add(slot);
         }
         for (Map.Entry<String, TensorEntry> e : candidates.entrySet()) {
             if (references.containsKey(e.getKey())) continue;
-            Slot slot = new Slot(e.getKey(), null, e.getValue(), e.getValue().order());
-            slot.candSummary = summaries.size();
-            summaries.add(e.getValue());
-            slots.add(slot);
+            TensorEntry cand = e.getValue();
+            pairs.add(new Pair(e.getKey(), null, cand.name(), cand.order(), Kind.ONLY_IN_CANDIDATE, null));
         }
+        return new PairingPlan(pairs);
+    }
 
+    /**
+     * Runs a plan over the archives it was made from: one pass over the bytes of every compared pair,
+     * and per-tensor statistics of the unpaired ones. Each diverged layer's image goes to {@code images}
+     * as soon as it is computed when {@link CompareOptions#images()} is set and {@code images} is not
+     * null (the report then holds none, so memory does not grow with the number of diverged layers).
+     *
+     * @throws IOException if tensor data cannot be read, or {@code images} fails
+     */
+    public Report run(PairingPlan plan, Archive reference, Archive candidate, CompareOptions options,
+                      ImageSink images) throws IOException {
+        Tensors refs = new Tensors(reference), cands = new Tensors(candidate);
+        List<Pair> compared = plan.compared();
+        List<PairTask> tasks = tasks(compared, refs, cands, options);
         PairResult[] results = new PairResult[tasks.size()];
         backend.compare(tasks, (i, r) -> {
             if (images != null && r.image() != null) {
-                Slot s = taskSlots.get(i);
+                Pair p = compared.get(i);
                 try {
-                    images.write(s.order, s.name, r.image());
+                    images.write(p.order(), p.name(), r.image());
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-                r = new PairResult(r.metrics(), r.referenceStats(), r.candidateStats(), r.referenceHistogram(),
-                        r.candidateHistogram(), r.diffHistogram(), null);
+                r = r.withoutImage();
             }
             results[i] = r;
         });
-        List<TensorSummary> summarized = backend.summarize(summaries);
-        List<LayerReport> layers = new ArrayList<>(slots.size());
-        List<PairResult> paired = List.of(results);
-        for (Slot s : slots) layers.add(s.toReport(paired, summarized));
+
+        List<TensorEntry> unpaired = new ArrayList<>();
+        for (Pair p : plan.pairs()) {
+            if (p.kind() == Kind.COMPARE) continue;
+            if (p.referenceName() != null) unpaired.add(refs.get(p.referenceName()));
+            if (p.candidateName() != null) unpaired.add(cands.get(p.candidateName()));
+        }
+        List<TensorSummary> summaries = backend.summarize(unpaired);
+
+        List<LayerReport> layers = new ArrayList<>(plan.pairs().size());
+        int task = 0, summary = 0;
+        for (Pair p : plan.pairs()) {
+            TensorEntry ref = p.referenceName() == null ? null : refs.get(p.referenceName());
+            TensorEntry cand = p.candidateName() == null ? null : cands.get(p.candidateName());
+            if (p.kind() == Kind.COMPARE) {
+                layers.add(compared(p, ref, cand, results[task++]));
+            } else {
+                TensorSummary rs = ref == null ? null : summaries.get(summary++);
+                TensorSummary cs = cand == null ? null : summaries.get(summary++);
+                layers.add(unpaired(p, ref, cand, rs, cs));
+            }
+        }
         return new Report(reference.path().toString(), candidate.path().toString(), backend.name(), layers);
+    }
+
+    /** The backend's tasks for these rows of a plan (all of kind {@link Kind#COMPARE}), for a pass of one's own. */
+    public static List<PairTask> tasks(List<Pair> rows, Archive reference, Archive candidate, CompareOptions options) {
+        return tasks(rows, new Tensors(reference), new Tensors(candidate), options);
+    }
+
+    private static List<PairTask> tasks(List<Pair> rows, Tensors refs, Tensors cands, CompareOptions options) {
+        List<PairTask> tasks = new ArrayList<>(rows.size());
+        for (Pair p : rows) {
+            if (p.kind() != Kind.COMPARE) throw new IllegalArgumentException(p.name() + " is not compared: " + p.kind());
+            tasks.add(new PairTask(refs.get(p.referenceName()), cands.get(p.candidateName()), p.tolerance().rtol(),
+                    p.tolerance().atol(), options.equalNan(), options.images()));
+        }
+        return tasks;
     }
 
     /** Per-tensor statistics of one archive, in its order. */
     public List<TensorSummary> stats(Archive archive) throws IOException {
         return backend.summarize(archive.tensors());
+    }
+
+    private static LayerReport compared(Pair p, TensorEntry ref, TensorEntry cand, PairResult r) {
+        Status status = r.metrics().mismatched() > 0 ? Status.DIVERGED : Status.OK;
+        return new LayerReport(p.name(), cand.name(), Group.of(p.name()), p.order(), status, ref.shape(),
+                cand.shape(), ref.dtype(), cand.dtype(), ref.numel(), p.tolerance(), r.metrics(), r.referenceStats(),
+                r.candidateStats(), r.referenceHistogram(), r.candidateHistogram(), r.diffHistogram(), r.image());
+    }
+
+    private static LayerReport unpaired(Pair p, TensorEntry ref, TensorEntry cand, TensorSummary rs, TensorSummary cs) {
+        Status status = switch (p.kind()) {
+            case ONLY_IN_REFERENCE -> Status.ONLY_IN_REFERENCE;
+            case ONLY_IN_CANDIDATE -> Status.ONLY_IN_CANDIDATE;
+            default -> Status.SHAPE_MISMATCH;
+        };
+        long numel = ref != null ? ref.numel() : cand.numel();
+        return new LayerReport(p.name(), cand == null ? null : cand.name(), Group.of(p.name()), p.order(), status,
+                ref == null ? null : ref.shape(), cand == null ? null : cand.shape(),
+                ref == null ? null : ref.dtype(), cand == null ? null : cand.dtype(), numel, null, null,
+                rs == null ? null : rs.stats(), cs == null ? null : cs.stats(),
+                rs == null ? null : rs.histogram(), cs == null ? null : cs.histogram(), null, null);
     }
 
     private static Map<String, TensorEntry> mappedCandidates(Archive candidate, CompareOptions options) {
@@ -134,45 +199,20 @@ public final class LayerDiff {
         return byName;
     }
 
-    /** One row of the report being assembled: what is known before and after the backend runs. */
-    private static final class Slot {
-        final String name;
-        final TensorEntry ref;
-        final TensorEntry cand;
-        final int order;
-        Tolerance tolerance;
-        int task = -1;
-        int refSummary = -1;
-        int candSummary = -1;
+    /** An archive's tensors by their own names. */
+    private static final class Tensors {
+        private final Archive archive;
+        private final Map<String, TensorEntry> byName = new LinkedHashMap<>();
 
-        Slot(String name, TensorEntry ref, TensorEntry cand, int order) {
-            this.name = name;
-            this.ref = ref;
-            this.cand = cand;
-            this.order = order;
+        Tensors(Archive archive) {
+            this.archive = archive;
+            for (TensorEntry t : archive.tensors()) byName.put(t.name(), t);
         }
 
-        LayerReport toReport(List<PairResult> results, List<TensorSummary> summaries) {
-            Group group = Group.of(name);
-            String candName = cand == null ? null : cand.name();
-            long[] refShape = ref == null ? null : ref.shape();
-            long[] candShape = cand == null ? null : cand.shape();
-            long numel = ref != null ? ref.numel() : cand.numel();
-            if (task >= 0) {
-                PairResult r = results.get(task);
-                Status status = r.metrics().mismatched() > 0 ? Status.DIVERGED : Status.OK;
-                return new LayerReport(name, candName, group, order, status, refShape, candShape, ref.dtype(),
-                        cand.dtype(), numel, tolerance, r.metrics(), r.referenceStats(), r.candidateStats(),
-                        r.referenceHistogram(), r.candidateHistogram(), r.diffHistogram(), r.image());
-            }
-            TensorSummary rs = refSummary >= 0 ? summaries.get(refSummary) : null;
-            TensorSummary cs = candSummary >= 0 ? summaries.get(candSummary) : null;
-            Status status = ref == null ? Status.ONLY_IN_CANDIDATE
-                    : cand == null ? Status.ONLY_IN_REFERENCE : Status.SHAPE_MISMATCH;
-            return new LayerReport(name, candName, group, order, status, refShape, candShape,
-                    ref == null ? null : ref.dtype(), cand == null ? null : cand.dtype(), numel, null, null,
-                    rs == null ? null : rs.stats(), cs == null ? null : cs.stats(),
-                    rs == null ? null : rs.histogram(), cs == null ? null : cs.histogram(), null, null);
+        TensorEntry get(String name) {
+            TensorEntry t = byName.get(name);
+            if (t == null) throw new IllegalArgumentException(archive.path() + ": the plan names '" + name + "', which it does not hold");
+            return t;
         }
     }
 }

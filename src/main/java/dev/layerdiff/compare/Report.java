@@ -1,6 +1,8 @@
 package dev.layerdiff.compare;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -59,6 +61,23 @@ public record Report(String reference, String candidate, String backend, List<La
             if (order != null) return ((long) order << 32) | (l.order() & 0xFFFFFFFFL);
         }
         return ((long) l.order() << 32) | (l.order() & 0xFFFFFFFFL);
+    }
+
+    /**
+     * The compared layers of a group in the order their errors flow: activations forward (the
+     * reference's order), gradient groups from the output backward, as the backward pass runs.
+     */
+    public List<LayerReport> walk(Group group) {
+        Map<String, Integer> activationOrder = new HashMap<>();
+        for (LayerReport l : layers) {
+            if (l.group() == Group.ACTIVATIONS && l.referenceShape() != null) activationOrder.putIfAbsent(l.name(), l.order());
+        }
+        List<LayerReport> walk = new ArrayList<>();
+        for (LayerReport l : layers) if (l.group() == group && l.metrics() != null) walk.add(l);
+        if (group.walksBackward()) {
+            walk.sort(Comparator.comparingLong((LayerReport l) -> executionKey(l, activationOrder)).reversed());
+        }
+        return walk;
     }
 
     /** Number of layers with a status. */

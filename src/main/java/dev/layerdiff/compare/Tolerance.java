@@ -8,7 +8,7 @@ import dev.layerdiff.tensor.DType;
  * @param rtol relative tolerance
  * @param atol absolute tolerance
  */
-public record Tolerance(double rtol, double atol) {
+public record Tolerance(double rtol, double atol) implements java.io.Serializable {
 
     public Tolerance {
         if (!(rtol >= 0) || !(atol >= 0) || Double.isInfinite(rtol) || Double.isInfinite(atol)) {

@@ -4,6 +4,7 @@ import dev.layerdiff.stats.PairResult;
 import dev.layerdiff.stats.TensorSummary;
 
 import dev.layerdiff.tensor.TensorEntry;
+import dev.layerdiff.stats.SliceStats;
 import java.io.IOException;
 import java.util.List;
 
@@ -44,4 +45,12 @@ public interface CompareBackend {
 
     /** Summarizes each tensor on its own. */
     List<TensorSummary> summarize(List<TensorEntry> tensors) throws IOException;
+
+    /**
+     * The slice breakdowns of one pair (see {@link SliceKernel#compute}): a second read, for the few
+     * layers a diagnosis flags. Every backend gives the CPU's answer; this default computes it on the CPU.
+     */
+    default SliceStats[] slices(PairTask task, double grossThreshold, double scale) throws IOException {
+        return SliceKernel.compute(task, grossThreshold, scale);
+    }
 }

@@ -16,4 +16,13 @@ package dev.layerdiff.stats;
  */
 public record DiffMetrics(double maxAbs, long maxAbsIndex, double meanAbs, double maxRel, double rmse,
                           double cosine, double sqnrDb, long mismatched, long finitePairs) {
+
+    /**
+     * ||cand - ref||_2 / ||ref||_2 over the finite pairs: 0 when they are equal, +Inf when the reference
+     * is zero and the candidate not. Derived from {@link #sqnrDb()}, which is 10 log10 of its inverse square.
+     */
+    public double relativeError() {
+        if (sqnrDb == Double.POSITIVE_INFINITY || finitePairs == 0) return 0;
+        return Math.pow(10, -sqnrDb / 20);
+    }
 }

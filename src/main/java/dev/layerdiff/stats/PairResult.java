@@ -9,4 +9,10 @@ package dev.layerdiff.stats;
 public record PairResult(DiffMetrics metrics, SideStats referenceStats, SideStats candidateStats,
                          Histogram referenceHistogram, Histogram candidateHistogram, Histogram diffHistogram,
                          DiffImage image) {
+
+    /** The same result without its image (once the image has been written out). */
+    public PairResult withoutImage() {
+        return new PairResult(metrics, referenceStats, candidateStats, referenceHistogram, candidateHistogram,
+                diffHistogram, null);
+    }
 }

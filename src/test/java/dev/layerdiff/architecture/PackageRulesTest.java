@@ -65,8 +65,16 @@ class PackageRulesTest {
     }
 
     @Test
-    void reportsDrawWhatCompareAssembled() {
-        mayUseOnly("report", "compare", "stats", "tensor", "io");
+    void diagnosisJudgesWhatCompareAssembled() {
+        mayUseOnly("diagnosis", "compare", "engine", "stats", "tensor", "archive");
+        classes().that().resideInAPackage(ROOT + ".diagnosis..")
+                .should().onlyDependOnClassesThat(resideOutsideOfPackage(ROOT + ".engine.*.."))
+                .check(production);
+    }
+
+    @Test
+    void reportsDrawWhatCompareAssembledAndDiagnosisJudged() {
+        mayUseOnly("report", "compare", "diagnosis", "stats", "tensor", "io");
     }
 
     @Test

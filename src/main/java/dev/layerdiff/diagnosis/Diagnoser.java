@@ -1,0 +1,264 @@
+package dev.layerdiff.diagnosis;
+
+import dev.layerdiff.compare.Group;
+import dev.layerdiff.compare.LayerReport;
+import dev.layerdiff.compare.Report;
+import dev.layerdiff.compare.Status;
+import dev.layerdiff.stats.SideStats;
+import dev.layerdiff.stats.SliceStats;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Tells a bug from precision noise. Each group is walked in the order its errors flow (activations
+ * forward, gradients from the output backward); a layer <em>introduces</em> error when its relative
+ * error exceeds a budget made of what it inherits and what one layer's rounding can add:
+ *
+ * <pre>  score = e / (GROWTH * upstream + FROM_ZERO * u)</pre>
+ *
+ * where {@code e} is ||cand - ref|| / ||ref||, {@code upstream} the largest error met so far on the
+ * walk (for gradients, the forward pass's too: the loss depends on it) and {@code u} the unit
+ * roundoff of the precision compared. A layer over budget (score above 1) is read a second time: if
+ * only a few of its elements are grossly off (more than {@code GROSS} units, relative to their own
+ * magnitude or the tensor's RMS) and no slice along dim 0 or 1 is largely made of them, the error is
+ * rounding flipping a ReLU or dropout mask, which is noise however large its norm; otherwise it is the
+ * culprit, and the slice breakdown says where inside the tensor it sits.
+ */
+public final class Diagnoser {
+    /** How much a layer may amplify the error it inherits. */
+    static final double GROWTH = 2;
+    /** How many units of error a layer may add by its own rounding (the first noisy layer grows from 0). */
+    static final double FROM_ZERO = 4;
+    /** From the data: the floor is the smallest precision whose unit is within this factor of the median layer error. */
+    static final double TYPICAL_UNITS = 4;
+    /** An element is grossly off when its error exceeds this many units. */
+    static final double GROSS = 8;
+    /** A slice with this fraction of grossly-off elements is structured damage, not scattered mask flips. */
+    static final double STRUCTURED_FILL = 0.2;
+    /** Slices smaller than this are too small to tell a fill from a few flips. */
+    static final long MIN_SLICE = 32;
+    /** Localized: the indices carrying this share of the squared error ... */
+    static final double LOCAL_SHARE = 0.95;
+    /** ... while the other indices are at least this many times quieter. */
+    static final double LOCAL_CONTRAST = 10;
+    /** Upstream error this large leaves nothing to compare: no layer after it can be told to introduce more. */
+    static final double SIGNAL_LOST = 0.5;
+    /** Suspects listed per group. */
+    static final int MAX_SUSPECTS = 8;
+
+    private final Precision precision;
+    private final SliceSource slices;
+
+    /**
+     * @param precision what the candidate computed in, when its dump does not say (null: judge from
+     *                  the dtypes and the data)
+     * @param slices    the second read of flagged layers
+     */
+    public Diagnoser(Precision precision, SliceSource slices) {
+        this.precision = precision;
+        this.slices = slices;
+    }
+
+    /** Diagnoses a comparison. */
+    public Diagnosis diagnose(Report report) throws IOException {
+        List<String> notes = new ArrayList<>();
+        Floor floor = floor(report);
+        Map<Group, GroupDiagnosis> groups = new EnumMap<>(Group.class);
+        Map<String, LayerDiagnosis> layers = new LinkedHashMap<>();
+        double upstream = 0;
+        boolean bugUpstream = false;
+        for (Group g : Group.values()) {
+            List<LayerReport> walk = report.walk(g);
+            if (walk.isEmpty()) continue;
+            double start = g == Group.ACTIVATIONS ? 0 : upstream;
+            GroupDiagnosis gd = walk(g, walk, start, bugUpstream, floor.unit, layers);
+            bugUpstream |= gd.verdict() == Verdict.BUG;
+            groups.put(g, gd);
+            for (LayerReport l : walk) upstream = Math.max(upstream, finiteOrZero(l.metrics().relativeError()));
+        }
+        if (report.backend().startsWith("cuda") && layers.values().stream().anyMatch(l -> !l.slices().isEmpty())) {
+            notes.add("slice breakdowns of flagged layers were computed on the CPU (not yet in the CUDA kernels)");
+        }
+        return new Diagnosis(floor.unit, floor.source, groups, layers, notes);
+    }
+
+    /**
+     * Walks one group. {@code start} is the error the group inherits from the groups before it; when
+     * those have a bug ({@code bugUpstream}), this group's differences are inherited from it unless one
+     * of its own layers introduces more.
+     */
+    private GroupDiagnosis walk(Group g, List<LayerReport> walk, double start, boolean bugUpstream, double u,
+                                Map<String, LayerDiagnosis> out) throws IOException {
+        double upstream = start;
+        boolean nonfiniteUpstream = false, introducedBefore = bugUpstream, diverged = false;
+        String introducedAt = null;
+        List<Suspect> culprits = new ArrayList<>(), others = new ArrayList<>();
+        for (LayerReport l : walk) {
+            double e = l.metrics().relativeError();
+            boolean nonfinite = newNonfinite(l);
+            double budget = GROWTH * upstream + FROM_ZERO * u;
+            double score = nonfinite && !nonfiniteUpstream ? Double.POSITIVE_INFINITY
+                    : e == 0 ? 0 : upstream >= SIGNAL_LOST ? 0
+                    : budget == 0 || !Double.isFinite(e) ? Double.POSITIVE_INFINITY : e / budget;
+            boolean off = l.status() == Status.DIVERGED;
+            diverged |= off;
+            Role role;
+            List<SliceStats> breakdown = List.of();
+            Localized where = null;
+            if (off && score > 1) {
+                SideStats rs = l.referenceStats();
+                double rms = Math.sqrt(rs.std() * rs.std() + rs.mean() * rs.mean());
+                breakdown = List.of(slices.slices(l.name(), GROSS * u, Double.isFinite(rms) ? rms : 0));
+                double fill = structuredFill(breakdown, l.numel());
+                if (!nonfinite && fill < STRUCTURED_FILL) {
+                    role = introducedBefore ? Role.INHERITED : Role.NOISE;
+                    others.add(new Suspect(l.name(), score, String.format(
+                            "%.3g units, %.3gx its budget, but sparse: at most %.0f%% of any slice is more than %.0f units off"
+                                    + " (rounding flipping a ReLU or dropout mask)", e / u, score, 100 * fill, GROSS)));
+                } else {
+                    role = Role.INTRODUCED;
+                    where = localize(breakdown);
+                    if (introducedAt == null) introducedAt = l.name();
+                    introducedBefore = true;
+                    culprits.add(new Suspect(l.name(), score, reason(l, e, u, score, upstream, nonfinite, fill, where)));
+                }
+            } else if (off) {
+                role = introducedBefore ? Role.INHERITED : Role.NOISE;
+            } else {
+                role = Role.OK;
+            }
+            out.put(l.name(), new LayerDiagnosis(l.name(), g, e, u == 0 ? Double.NaN : e / u, score, role, breakdown, where));
+            upstream = Math.max(upstream, finiteOrZero(e));
+            nonfiniteUpstream |= nonfinite;
+        }
+        Verdict verdict = introducedAt != null || (bugUpstream && diverged) ? Verdict.BUG
+                : diverged ? Verdict.NOISE : Verdict.OK;
+        others.sort(Comparator.comparingDouble(Suspect::score).reversed());
+        List<Suspect> suspects = new ArrayList<>(culprits);
+        suspects.addAll(others);
+        return new GroupDiagnosis(g, verdict, introducedAt, u, suspects.subList(0, Math.min(MAX_SUSPECTS, suspects.size())));
+    }
+
+    private static String reason(LayerReport l, double e, double u, double score, double upstream, boolean nonfinite,
+                                 double fill, Localized where) {
+        if (nonfinite) return "the first layer where the candidate has NaN or Inf that the reference does not";
+        String from = upstream == 0 ? "from an exact upstream" : String.format("from %.3g units upstream", upstream / u);
+        String shape = fill >= 0.999 ? "every slice grossly off" : String.format("%.0f%% of its worst slice grossly off", 100 * fill);
+        return String.format("error jumps to %.3g (%.3g units) %s, %.3gx what precision and upstream explain; %s%s",
+                e, e / u, from, score, shape, where == null ? "" : "; in " + where.describe());
+    }
+
+    /** NaN or Inf in the candidate beyond the reference's own. */
+    private static boolean newNonfinite(LayerReport l) {
+        SideStats r = l.referenceStats(), c = l.candidateStats();
+        return c.nan() + c.inf() > r.nan() + r.inf();
+    }
+
+    /**
+     * The largest fraction of grossly-off elements in any slice big enough to tell (the whole tensor's
+     * fraction when no slice is).
+     */
+    static double structuredFill(List<SliceStats> breakdown, long numel) {
+        double fill = -1;
+        long gross = -1;
+        for (SliceStats s : breakdown) {
+            if (gross < 0) gross = Arrays.stream(s.gross()).sum();
+            if (s.elements() < MIN_SLICE) continue;
+            for (int i = 0; i < s.size(); i++) fill = Math.max(fill, s.grossFill(i));
+        }
+        if (fill >= 0) return fill;
+        return gross < 0 || numel == 0 ? 1 : (double) gross / numel;
+    }
+
+    /**
+     * The dimension along which a few indices carry the error while the rest are clean; the one that
+     * names the smaller share of its indices when both do.
+     */
+    static Localized localize(List<SliceStats> breakdown) {
+        Localized best = null;
+        double bestShare = 2;
+        for (SliceStats s : breakdown) {
+            int n = s.size();
+            if (n < 2) continue;
+            double total = Arrays.stream(s.sumSqDiff()).sum();
+            if (!(total > 0) || !Double.isFinite(total)) continue;
+            Integer[] order = new Integer[n];
+            for (int i = 0; i < n; i++) order[i] = i;
+            Arrays.sort(order, Comparator.comparingDouble((Integer i) -> s.sumSqDiff()[i]).reversed());
+            double acc = 0;
+            int k = 0;
+            while (k < n && acc < LOCAL_SHARE * total) acc += s.sumSqDiff()[order[k++]];
+            if (k >= n) continue;
+            double weakestCarrier = s.sumSqDiff()[order[k - 1]], loudestRest = s.sumSqDiff()[order[k]];
+            // Squared sums: a contrast of 10 in RMS error is 100 in squares.
+            if (loudestRest * LOCAL_CONTRAST * LOCAL_CONTRAST > weakestCarrier) continue;
+            double share = (double) k / n;
+            if (share < bestShare) {
+                List<Integer> idx = new ArrayList<>();
+                for (int i = 0; i < k; i++) idx.add(order[i]);
+                idx.sort(null);
+                best = new Localized(s.dim(), idx, n - k);
+                bestShare = share;
+            }
+        }
+        return best;
+    }
+
+    private record Floor(double unit, String source) {}
+
+    /**
+     * The unit roundoff to judge against: the coarsest of the dumps' dtypes and {@code --precision};
+     * without {@code --precision}, also what the data says, since a float32 dump of a tf32 or bf16 run
+     * says nothing of it in its dtype. The data's precision is the finest standard one that the median
+     * error is typical of, over the layers met (activations forward, then gradients backward) before
+     * the first error that no precision explains: a bug's inherited errors say nothing of the precision.
+     */
+    private Floor floor(Report report) {
+        double dtypeUnit = 0;
+        for (LayerReport l : report.layers()) {
+            if (l.metrics() == null) continue;
+            dtypeUnit = Math.max(dtypeUnit, Math.max(Precision.unitOf(l.referenceDtype()), Precision.unitOf(l.candidateDtype())));
+        }
+        if (dtypeUnit == 0) dtypeUnit = Precision.FP32.unit();
+        Floor fromDtypes = new Floor(dtypeUnit, "the dumps' dtypes (" + nameOf(dtypeUnit) + ")");
+        if (precision != null) {
+            return precision.unit() > dtypeUnit ? new Floor(precision.unit(), "--precision " + precision.cliName()) : fromDtypes;
+        }
+        List<Double> errors = new ArrayList<>();
+        walk:
+        for (Group g : Group.values()) {
+            for (LayerReport l : report.walk(g)) {
+                double e = l.metrics().relativeError();
+                if (!(e <= TYPICAL_UNITS * Precision.BF16.unit())) break walk;
+                if (e > 0) errors.add(e);
+            }
+        }
+        if (errors.isEmpty()) return fromDtypes;
+        errors.sort(null);
+        double median = errors.get(errors.size() / 2);
+        for (Precision p : new Precision[] {Precision.FP32, Precision.TF32, Precision.BF16}) {
+            if (p.unit() <= dtypeUnit || median > TYPICAL_UNITS * p.unit()) continue;
+            return new Floor(p.unit(), String.format("the data: a median layer error of %.2g, typical of %s (stored as %s)",
+                    median, p == Precision.TF32 ? "tf32 or fp16" : p.cliName(), nameOf(dtypeUnit)));
+        }
+        return fromDtypes;
+    }
+
+    private static String nameOf(double unit) {
+        if (unit == Precision.BF16.unit()) return "bf16";
+        if (unit == Precision.FP16.unit()) return "fp16";
+        if (unit == Precision.FP32.unit()) return "fp32";
+        if (unit == Precision.FP64.unit()) return "fp64";
+        return String.format("u = %.3g", unit);
+    }
+
+    private static double finiteOrZero(double x) {
+        return Double.isFinite(x) ? x : 0;
+    }
+}

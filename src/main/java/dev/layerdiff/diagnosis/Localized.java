@@ -1,0 +1,39 @@
+package dev.layerdiff.diagnosis;
+
+import java.util.List;
+
+/**
+ * Where inside a tensor its error sits: a few indices of one dimension carry it while the others are
+ * clean (at least ten times quieter).
+ *
+ * @param dim     0 (batch element) or 1 (channel, token position or head)
+ * @param indices the indices carrying the error, ascending
+ * @param clean   how many indices of the dimension are clean
+ */
+public record Localized(int dim, List<Integer> indices, int clean) {
+    public Localized {
+        indices = List.copyOf(indices);
+    }
+
+    /** In words: "batch elements 1, 2 (0 clean)", "channels 0-3 (12 others clean)". */
+    public String describe() {
+        String what = dim == 0 ? (indices.size() == 1 ? "batch element " : "batch elements ")
+                : (indices.size() == 1 ? "index " : "indices ");
+        return what + ranges(indices) + " of dim " + dim + " (" + clean + " other" + (clean == 1 ? "" : "s") + " clean)";
+    }
+
+    /** {@code 0-3, 7, 9-10}. */
+    static String ranges(List<Integer> sorted) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < sorted.size(); ) {
+            int j = i;
+            while (j + 1 < sorted.size() && sorted.get(j + 1) == sorted.get(j) + 1) j++;
+            if (sb.length() > 0) sb.append(", ");
+            sb.append(sorted.get(i));
+            if (j > i + 1) sb.append('-').append(sorted.get(j));
+            else if (j == i + 1) sb.append(", ").append(sorted.get(j));
+            i = j + 1;
+        }
+        return sb.toString();
+    }
+}
