@@ -4,9 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code layerdiff compare REF CAND}: the main job. */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
@@ -14,9 +12,6 @@ import picocli.CommandLine.Spec;
                 "Exit code 0: every paired layer within tolerance and nothing unpaired; 1: a divergence, "
                         + "shape mismatch or unpaired layer; 2: bad input or usage."})
 final class CompareCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "REF", description = "reference archive (.safetensors, .pt, .npz, .npy or a directory)")
     Path reference;
@@ -29,6 +24,6 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return flags.compareAndReport(reference, candidate, spec.commandLine().getOut());
+        return flags.compareAndReport(reference, candidate);
     }
 }

@@ -6,10 +6,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code layerdiff compare-model MODEL.pt --input X DUMP}: captures the model on this machine (the
@@ -20,9 +18,6 @@ import picocli.CommandLine.Spec;
         description = {"Run a TorchScript model here (the candidate) and compare it with DUMP (the reference, made elsewhere).",
                 "Exit codes as compare: 0 within tolerance, 1 a divergence or unpaired layer, 2 bad input or usage."})
 final class CompareModelCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "TorchScript module")
     Path model;
@@ -47,7 +42,7 @@ final class CompareModelCommand implements Callable<Integer> {
         Path capture = output != null ? output : Files.createTempFile("layerdiff-capture", ".safetensors");
         try {
             Capture.run(modelFlags.toOptions(model, modelDevice), capture);
-            return flags.compareAndReport(dump, capture, spec.commandLine().getOut());
+            return flags.compareAndReport(dump, capture);
         } finally {
             if (output == null) Files.deleteIfExists(capture);
         }

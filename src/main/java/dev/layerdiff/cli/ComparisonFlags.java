@@ -18,7 +18,10 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The options and the reporting that {@code compare} and {@code compare-model} share (a picocli mixin),
@@ -53,11 +56,15 @@ final class ComparisonFlags {
     @Option(names = "--quiet", description = "print only the verdict line")
     boolean quiet;
 
-    @Option(names = "--verbose", description = "print stack traces of errors")
-    boolean verbose;
+    @Mixin
+    Verbosity verbosity;
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
 
     /** Compares, prints the table (or the verdict), writes JSON and images; returns the exit code. */
-    int compareAndReport(Path reference, Path candidate, PrintWriter out) throws IOException {
+    int compareAndReport(Path reference, Path candidate) throws IOException {
+        PrintWriter out = command.commandLine().getOut();
         CompareOptions options = CompareOptions.builder()
                 .rtol(rtol).atol(atol)
                 .rules(tolerances.stream().map(ToleranceRule::parse).toList())

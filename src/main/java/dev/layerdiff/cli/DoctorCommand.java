@@ -5,11 +5,12 @@ import dev.layerdiff.engine.Backends;
 import dev.layerdiff.engine.CpuBackend;
 import dev.layerdiff.engine.CpuKernels;
 import dev.layerdiff.engine.Device;
+import java.io.PrintWriter;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
-import java.io.PrintWriter;
+import picocli.CommandLine.Spec;
 
 /** {@code layerdiff doctor}: what this machine offers and which backend a comparison would use, and why. */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
@@ -36,8 +37,8 @@ final class DoctorCommand implements Callable<Integer> {
         out.println("cuda:    " + (cuda == null ? "available" : "unavailable: " + cuda.getMessage()));
         for (String line : Backends.cudaDescription()) out.println("  " + line);
         Device device = Device.resolve(null);
-        out.println("device:  " + device.name().toLowerCase(java.util.Locale.ROOT) + " -> "
-                + (device == Device.CUDA && cuda != null ? "error (CUDA unavailable)" : Backends.select(device == Device.CUDA ? Device.CUDA : device).name()));
+        out.println("device:  " + device.name().toLowerCase(Locale.ROOT) + " -> "
+                + (device == Device.CUDA && cuda != null ? "error (CUDA unavailable)" : Backends.select(device).name()));
         out.flush();
         return 0;
     }

@@ -1,36 +1,26 @@
 package dev.layerdiff.cli;
 
 import dev.layerdiff.archive.Archive;
-import dev.layerdiff.archive.Archives;
-import dev.layerdiff.tensor.Shapes;
-import dev.layerdiff.tensor.TensorEntry;
 import dev.layerdiff.compare.LayerDiff;
-import dev.layerdiff.stats.SideStats;
 import dev.layerdiff.engine.Backends;
 import dev.layerdiff.engine.Device;
-import dev.layerdiff.stats.TensorSummary;
 import dev.layerdiff.report.JsonReport;
+import dev.layerdiff.stats.SideStats;
+import dev.layerdiff.stats.TensorSummary;
+import dev.layerdiff.tensor.Shapes;
+import dev.layerdiff.tensor.TensorEntry;
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
-import java.io.PrintWriter;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code layerdiff stats ARCHIVE}: per-layer statistics of one dump. */
 @Command(name = "stats", mixinStandardHelpOptions = true,
         description = "Per-layer statistics of one archive: min, max, mean, std, zero fraction, NaN and Inf counts.")
-final class StatsCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
-
-    @Parameters(index = "0", paramLabel = "ARCHIVE")
-    Path archive;
+final class StatsCommand extends ArchiveCommand {
 
     @Option(names = "--json", paramLabel = "FILE", description = "write the statistics as JSON (atomically)")
     Path json;
@@ -38,29 +28,25 @@ final class StatsCommand implements Callable<Integer> {
     @Option(names = "--device", paramLabel = "auto|cpu|cuda", description = "backend (default: auto)")
     String device;
 
-    @Option(names = "--verbose", description = "print stack traces of errors")
-    boolean verbose;
-
     @Override
-    public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+    Printer printer() {
         LayerDiff diff = new LayerDiff(Backends.select(Device.resolve(device)));
-        try (Archive a = Archives.open(archive)) {
-            List<TensorSummary> summaries = diff.stats(a);
-            List<TensorEntry> tensors = a.tensors();
-            int w = tensors.stream().mapToInt(t -> t.name().length()).max().orElse(5);
-            out.printf("%-" + w + "s  %-9s  %-16s  %11s  %11s  %11s  %11s  %6s  %5s  %5s%n",
-                    "layer", "dtype", "shape", "min", "max", "mean", "std", "zeros", "nan", "inf");
-            for (int i = 0; i < tensors.size(); i++) {
-                TensorEntry t = tensors.get(i);
-                SideStats s = summaries.get(i).stats();
-                out.printf(Locale.ROOT, "%-" + w + "s  %-9s  %-16s  %11.4e  %11.4e  %11.4e  %11.4e  %5.1f%%  %5d  %5d%n",
-                        t.name(), t.dtype().displayName(), Shapes.format(t.shape()), s.min(), s.max(), s.mean(), s.std(),
-                        100 * s.zeroFraction(), s.nan(), s.inf());
-            }
-            if (json != null) JsonReport.writeStats(a.path().toString(), diff.backend().name(), tensors, summaries, json);
+        return (a, out) -> print(diff, a, out);
+    }
+
+    private void print(LayerDiff diff, Archive a, PrintWriter out) throws IOException {
+        List<TensorSummary> summaries = diff.stats(a);
+        List<TensorEntry> tensors = a.tensors();
+        int w = tensors.stream().mapToInt(t -> t.name().length()).max().orElse(5);
+        out.printf("%-" + w + "s  %-9s  %-16s  %11s  %11s  %11s  %11s  %6s  %5s  %5s%n",
+                "layer", "dtype", "shape", "min", "max", "mean", "std", "zeros", "nan", "inf");
+        for (int i = 0; i < tensors.size(); i++) {
+            TensorEntry t = tensors.get(i);
+            SideStats s = summaries.get(i).stats();
+            out.printf(Locale.ROOT, "%-" + w + "s  %-9s  %-16s  %11.4e  %11.4e  %11.4e  %11.4e  %5.1f%%  %5d  %5d%n",
+                    t.name(), t.dtype().displayName(), Shapes.format(t.shape()), s.min(), s.max(), s.mean(), s.std(),
+                    100 * s.zeroFraction(), s.nan(), s.inf());
         }
-        out.flush();
-        return 0;
+        if (json != null) JsonReport.writeStats(a.path().toString(), diff.backend().name(), tensors, summaries, json);
     }
 }

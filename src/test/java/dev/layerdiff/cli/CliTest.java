@@ -138,6 +138,20 @@ class CliTest {
     }
 
     @Test
+    void verboseAddsTheStackTraceOnEveryCommand() {
+        String missing = tmp.resolve("missing.pt").toString();
+        for (String[] args : List.of(
+                new String[] {"compare", missing, missing, "--verbose"},
+                new String[] {"ls", missing, "--verbose"},
+                new String[] {"stats", missing, "--verbose"},
+                new String[] {"compare-model", missing, missing, "--input", missing, "--verbose"})) {
+            Run r = run(args);
+            assertThat(r.exit()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(r.err()).as(r.err()).startsWith("layerdiff: ").contains("\tat dev.layerdiff.");
+        }
+    }
+
+    @Test
     void usageErrorsExitTwo() {
         assertThat(run("compare", "only-one").exit()).isEqualTo(2);
         assertThat(run("compare", "a", "b", "--device", "tpu").err()).contains("unknown device 'tpu'");
