@@ -10,8 +10,13 @@ public final class Fixtures {
 
     /** A file or directory under {@code src/test/resources/fixtures}. */
     public static Path path(String name) {
-        URL url = Fixtures.class.getResource("/fixtures/" + name);
-        if (url == null) throw new IllegalArgumentException("no fixture " + name);
+        return resource("/fixtures/" + name);
+    }
+
+    /** A file or directory on the test class path, e.g. {@code /diagnosis/truth.json}. */
+    public static Path resource(String name) {
+        URL url = Fixtures.class.getResource(name);
+        if (url == null) throw new IllegalArgumentException("no test resource " + name);
         try {
             return Path.of(url.toURI());
         } catch (URISyntaxException e) {

@@ -1,6 +1,10 @@
 package dev.layerdiff.capture;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.pytorch.global.torch;
 
@@ -19,15 +23,51 @@ final class Libtorch {
         if (v != null) return v;
         synchronized (Libtorch.class) {
             if (version != null) return version;
+            FileChannel lock = lockCache();
             try {
                 Loader.load(torch.class);
             } catch (UnsatisfiedLinkError | NoClassDefFoundError | ExceptionInInitializerError e) {
                 throw new IOException("libtorch could not be loaded (" + Errors.firstLine(e) + "); "
                         + "it comes from org.bytedeco:pytorch with the " + Loader.getPlatform() + " classifier", e);
+            } finally {
+                close(lock);
             }
             String jar = torch.class.getPackage().getImplementationVersion();
             version = "libtorch " + (jar != null ? jar : "2.13.0 (JavaCPP preset)");
             return version;
+        }
+    }
+
+    /**
+     * Holds every other process out of the JavaCPP cache while this one unpacks and loads libtorch (issue 11).
+     * JavaCPP locks the cache only while it writes one file, and loads each library as soon as it is written;
+     * the dynamic linker then finds the library's dependencies in the same directory by itself (RUNPATH
+     * $ORIGIN), under no lock. The preset loads libtorch.so before it unpacks libtorch_cpu.so, so a second
+     * process filling the same empty cache at the same moment has ld.so map the first one's half-written
+     * 321 MB libtorch_cpu.so, and that JVM dies (SIGBUS or SIGSEGV, hs_err). Behind this lock the others wait,
+     * then find every file complete. Not JavaCPP's own {@code .lock}: Loader.load takes that one, and a JVM
+     * cannot lock a file it holds locked. Returns null (no lock, as before) where the cache cannot be locked.
+     */
+    private static FileChannel lockCache() {
+        FileChannel channel = null;
+        try {
+            Path file = Loader.getCacheDir().toPath().resolve(".layerdiff-libtorch.lock");
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            channel.lock();
+            return channel;
+        } catch (IOException | OverlappingFileLockException e) {
+            close(channel);
+            return null;
+        }
+    }
+
+    /** Closing the channel releases the lock. */
+    private static void close(FileChannel channel) {
+        if (channel == null) return;
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing to do: the lock goes with the channel, and at the latest with the process
         }
     }
 }

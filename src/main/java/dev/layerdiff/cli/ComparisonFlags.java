@@ -7,7 +7,14 @@ import dev.layerdiff.compare.ImageSink;
 import dev.layerdiff.compare.LayerDiff;
 import dev.layerdiff.compare.NameMapping;
 import dev.layerdiff.compare.Report;
+import dev.layerdiff.compare.PairingPlan;
+import dev.layerdiff.compare.Status;
 import dev.layerdiff.compare.ToleranceRule;
+import dev.layerdiff.diagnosis.Diagnoser;
+import dev.layerdiff.diagnosis.Diagnosis;
+import dev.layerdiff.diagnosis.Precision;
+import dev.layerdiff.diagnosis.SliceSource;
+import dev.layerdiff.engine.CompareBackend;
 import dev.layerdiff.engine.Backends;
 import dev.layerdiff.engine.Device;
 import dev.layerdiff.report.JsonReport;
@@ -53,6 +60,19 @@ final class ComparisonFlags {
     @Option(names = "--device", paramLabel = "auto|cpu|cuda", description = "backend (default: -Dlayerdiff.device, then $LAYERDIFF_DEVICE, then auto)")
     String device;
 
+    @Option(names = "--precision", paramLabel = "fp64|fp32|tf32|fp16|bf16",
+            description = "what the candidate computed in, when its dump does not say (a bf16 run stored as float32); "
+                    + "default: the dtypes and the data")
+    String precision;
+
+    @Option(names = "--fail-on", paramLabel = "divergence|bug", defaultValue = "divergence",
+            description = "exit 1 on any tolerance divergence (default), or only on a bug: noise alone exits 0")
+    String failOn;
+
+    @Option(names = "--no-diagnosis", negatable = false,
+            description = "skip the diagnosis (noise or bug, the introducing layer, localisation)")
+    boolean noDiagnosis;
+
     @Option(names = "--quiet", description = "print only the verdict line")
     boolean quiet;
 
@@ -62,9 +82,15 @@ final class ComparisonFlags {
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
-    /** Compares, prints the table (or the verdict), writes JSON and images; returns the exit code. */
+    /** Compares, diagnoses, prints the table (or the verdict), writes JSON and images; returns the exit code. */
     int compareAndReport(Path reference, Path candidate) throws IOException {
         PrintWriter out = command.commandLine().getOut();
+        Precision computed = precision == null ? null : Precision.parse(precision);
+        boolean failOnBug = switch (failOn) {
+            case "divergence" -> false;
+            case "bug" -> true;
+            default -> throw new IllegalArgumentException("--fail-on " + failOn + ": use divergence or bug");
+        };
         CompareOptions options = CompareOptions.builder()
                 .rtol(rtol).atol(atol)
                 .rules(tolerances.stream().map(ToleranceRule::parse).toList())
@@ -72,18 +98,32 @@ final class ComparisonFlags {
                 .equalNan(equalNan)
                 .images(images != null)
                 .build();
-        LayerDiff diff = new LayerDiff(Backends.select(Device.resolve(device)));
+        CompareBackend backend = Backends.select(Device.resolve(device));
+        LayerDiff diff = new LayerDiff(backend);
         Report report;
+        Diagnosis diagnosis = null;
         // Each diverged layer's PNG is written as soon as it is computed, not held until the end.
         ImageSink png = images == null ? null
                 : (order, name, image) -> PngWriter.write(image, images.resolve(PngWriter.fileName(order, name)));
         try (Archive ref = Archives.open(reference); Archive cand = Archives.open(candidate)) {
-            report = diff.compare(ref, cand, options, png);
+            PairingPlan plan = LayerDiff.plan(ref, cand, options);
+            report = diff.run(plan, ref, cand, options, png);
+            if (!noDiagnosis) {
+                diagnosis = new Diagnoser(computed, SliceSource.of(backend, plan, ref, cand, options)).diagnose(report);
+            }
         }
-        if (quiet) out.println(TerminalTable.verdict(report));
-        else TerminalTable.print(report, out);
-        if (json != null) JsonReport.write(report, json);
+        if (quiet) out.println(TerminalTable.verdict(report, diagnosis));
+        else TerminalTable.print(report, diagnosis, out);
+        if (json != null) JsonReport.write(report, diagnosis, json);
         out.flush();
-        return report.exitCode();
+        return failOnBug ? exitOnBug(report, diagnosis) : report.exitCode();
+    }
+
+    /** With {@code --fail-on bug}: 1 for a bug or anything unpaired, 0 when the only differences are noise. */
+    private static int exitOnBug(Report report, Diagnosis diagnosis) {
+        boolean unpaired = report.layers().stream()
+                .anyMatch(l -> l.status() != Status.OK && l.status() != Status.DIVERGED);
+        if (diagnosis == null) return report.exitCode();
+        return unpaired || diagnosis.hasBug() ? Report.EXIT_DIVERGED : Report.EXIT_OK;
     }
 }

@@ -126,7 +126,8 @@ public final class Diagnoser {
                     where = localize(breakdown);
                     if (introducedAt == null) introducedAt = l.name();
                     introducedBefore = true;
-                    culprits.add(new Suspect(l.name(), score, reason(l, e, u, score, upstream, nonfinite, fill, where)));
+                    culprits.add(new Suspect(l.name(), score,
+                            reason(e, u, score, upstream, nonfinite, grossFraction(breakdown, l.numel()), fill, where)));
                 }
             } else if (off) {
                 role = introducedBefore ? Role.INHERITED : Role.NOISE;
@@ -145,11 +146,12 @@ public final class Diagnoser {
         return new GroupDiagnosis(g, verdict, introducedAt, u, suspects.subList(0, Math.min(MAX_SUSPECTS, suspects.size())));
     }
 
-    private static String reason(LayerReport l, double e, double u, double score, double upstream, boolean nonfinite,
-                                 double fill, Localized where) {
+    private static String reason(double e, double u, double score, double upstream, boolean nonfinite,
+                                 double gross, double fill, Localized where) {
         if (nonfinite) return "the first layer where the candidate has NaN or Inf that the reference does not";
         String from = upstream == 0 ? "from an exact upstream" : String.format("from %.3g units upstream", upstream / u);
-        String shape = fill >= 0.999 ? "every slice grossly off" : String.format("%.0f%% of its worst slice grossly off", 100 * fill);
+        String shape = String.format("%.0f%% of its elements more than %.0f units off (%.0f%% of its worst slice)",
+                100 * gross, GROSS, 100 * fill);
         return String.format("error jumps to %.3g (%.3g units) %s, %.3gx what precision and upstream explain; %s%s",
                 e, e / u, from, score, shape, where == null ? "" : "; in " + where.describe());
     }
@@ -158,6 +160,12 @@ public final class Diagnoser {
     private static boolean newNonfinite(LayerReport l) {
         SideStats r = l.referenceStats(), c = l.candidateStats();
         return c.nan() + c.inf() > r.nan() + r.inf();
+    }
+
+    /** The fraction of all elements whose error is gross. */
+    static double grossFraction(List<SliceStats> breakdown, long numel) {
+        if (breakdown.isEmpty() || numel == 0) return 1;
+        return (double) Arrays.stream(breakdown.get(0).gross()).sum() / numel;
     }
 
     /**

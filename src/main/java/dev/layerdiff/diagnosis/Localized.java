@@ -8,18 +8,18 @@ import java.util.List;
  *
  * @param dim     0 (batch element) or 1 (channel, token position or head)
  * @param indices the indices carrying the error, ascending
- * @param clean   how many indices of the dimension are clean
+ * @param clean   how many indices of the dimension are clean (the rest)
  */
 public record Localized(int dim, List<Integer> indices, int clean) {
     public Localized {
         indices = List.copyOf(indices);
     }
 
-    /** In words: "batch elements 1, 2 (0 clean)", "channels 0-3 (12 others clean)". */
+    /** In words: "batch elements 1, 2 of dim 0 (index 0 clean)", "dim 1 indices 0-3 (the other 12 clean)". */
     public String describe() {
-        String what = dim == 0 ? (indices.size() == 1 ? "batch element " : "batch elements ")
-                : (indices.size() == 1 ? "index " : "indices ");
-        return what + ranges(indices) + " of dim " + dim + " (" + clean + " other" + (clean == 1 ? "" : "s") + " clean)";
+        String what = dim == 0 ? (indices.size() == 1 ? "batch element " : "batch elements ") + ranges(indices) + " of dim 0"
+                : "dim " + dim + (indices.size() == 1 ? " index " : " indices ") + ranges(indices);
+        return what + " (" + (clean == 1 ? "the other one" : "the other " + clean) + " clean)";
     }
 
     /** {@code 0-3, 7, 9-10}. */

@@ -1,11 +1,16 @@
 package dev.layerdiff.report;
 
-import dev.layerdiff.io.AtomicFiles;
-
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.layerdiff.Version;
+import dev.layerdiff.diagnosis.Diagnosis;
+import dev.layerdiff.diagnosis.GroupDiagnosis;
+import dev.layerdiff.diagnosis.LayerDiagnosis;
+import dev.layerdiff.diagnosis.Localized;
+import dev.layerdiff.diagnosis.Suspect;
+import dev.layerdiff.io.AtomicFiles;
+import dev.layerdiff.stats.SliceStats;
 import dev.layerdiff.tensor.DType;
 import dev.layerdiff.tensor.TensorEntry;
 import dev.layerdiff.stats.DiffMetrics;
@@ -34,11 +39,21 @@ public final class JsonReport {
 
     /** Writes a comparison report to {@code file} atomically. */
     public static void write(Report report, Path file) throws IOException {
-        AtomicFiles.write(file, out -> write(report, out));
+        write(report, null, file);
+    }
+
+    /** Writes a comparison report and its diagnosis (null: none) to {@code file} atomically. */
+    public static void write(Report report, Diagnosis diagnosis, Path file) throws IOException {
+        AtomicFiles.write(file, out -> write(report, diagnosis, out));
     }
 
     /** Writes a comparison report to a stream. */
     public static void write(Report report, OutputStream out) throws IOException {
+        write(report, null, out);
+    }
+
+    /** Writes a comparison report and its diagnosis (null: none) to a stream. */
+    public static void write(Report report, Diagnosis diagnosis, OutputStream out) throws IOException {
         try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
             g.useDefaultPrettyPrinter();
             g.writeStartObject();
@@ -57,8 +72,11 @@ public final class JsonReport {
                 g.writeStringField(e.getKey().jsonName(), e.getValue() == null ? null : e.getValue().name());
             }
             g.writeEndObject();
+            if (diagnosis != null) writeDiagnosis(g, diagnosis);
             g.writeArrayFieldStart("layers");
-            for (LayerReport l : report.layers()) writeLayer(g, l);
+            for (LayerReport l : report.layers()) {
+                writeLayer(g, l, diagnosis == null ? null : diagnosis.layers().get(l.name()));
+            }
             g.writeEndArray();
             g.writeEndObject();
         }
@@ -102,7 +120,73 @@ public final class JsonReport {
         }
     }
 
-    private static void writeLayer(JsonGenerator g, LayerReport l) throws IOException {
+    private static void writeDiagnosis(JsonGenerator g, Diagnosis d) throws IOException {
+        g.writeObjectFieldStart("diagnosis");
+        for (Group group : Group.values()) {
+            GroupDiagnosis gd = d.groups().get(group);
+            if (gd == null) {
+                g.writeNullField(group.jsonName());
+                continue;
+            }
+            g.writeObjectFieldStart(group.jsonName());
+            g.writeStringField("verdict", gd.verdict().jsonName());
+            g.writeStringField("introduced_at", gd.introducedAt());
+            number(g, "noise_floor", gd.noiseFloor());
+            g.writeArrayFieldStart("suspects");
+            for (Suspect s : gd.suspects()) {
+                g.writeStartObject();
+                g.writeStringField("name", s.name());
+                number(g, "score", s.score());
+                g.writeStringField("reason", s.reason());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        g.writeStringField("noise_floor_source", d.source());
+        g.writeArrayFieldStart("notes");
+        for (String n : d.notes()) g.writeString(n);
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    private static void writeLayerDiagnosis(JsonGenerator g, LayerDiagnosis d) throws IOException {
+        number(g, "relative_error", d.relativeError());
+        number(g, "error_units", d.units());
+        number(g, "introduced_score", d.score());
+        g.writeStringField("role", d.role().jsonName());
+        if (d.slices().isEmpty()) {
+            g.writeNullField("slices");
+        } else {
+            g.writeObjectFieldStart("slices");
+            for (SliceStats s : d.slices()) {
+                g.writeArrayFieldStart("dim" + s.dim());
+                for (int i = 0; i < s.size(); i++) {
+                    g.writeStartObject();
+                    g.writeNumberField("index", i);
+                    number(g, "relative_error", s.relativeError(i));
+                    g.writeNumberField("mismatched", s.mismatched()[i]);
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
+        }
+        Localized where = d.localized();
+        if (where == null) {
+            g.writeNullField("localized");
+        } else {
+            g.writeObjectFieldStart("localized");
+            g.writeNumberField("dim", where.dim());
+            g.writeArrayFieldStart("indices");
+            for (int i : where.indices()) g.writeNumber(i);
+            g.writeEndArray();
+            g.writeStringField("description", where.describe());
+            g.writeEndObject();
+        }
+    }
+
+    private static void writeLayer(JsonGenerator g, LayerReport l, LayerDiagnosis d) throws IOException {
         g.writeStartObject();
         g.writeStringField("name", l.name());
         if (l.candidateName() != null && !l.candidateName().equals(l.name())) {
@@ -132,7 +216,9 @@ public final class JsonReport {
             number(g, "sqnr_db", m.sqnrDb());
             g.writeNumberField("mismatched", m.mismatched());
             number(g, "mismatched_fraction", l.numel() == 0 ? 0 : (double) m.mismatched() / l.numel());
+            g.writeNumberField("finite_pairs", m.finitePairs());
         }
+        if (d != null) writeLayerDiagnosis(g, d);
         if (l.tolerance() != null) {
             number(g, "rtol", l.tolerance().rtol());
             number(g, "atol", l.tolerance().atol());

@@ -1,43 +1,72 @@
 package dev.layerdiff.report;
 
-import dev.layerdiff.stats.DiffMetrics;
 import dev.layerdiff.compare.Group;
 import dev.layerdiff.compare.LayerReport;
 import dev.layerdiff.compare.Report;
 import dev.layerdiff.compare.Status;
+import dev.layerdiff.diagnosis.Diagnosis;
+import dev.layerdiff.diagnosis.GroupDiagnosis;
+import dev.layerdiff.diagnosis.LayerDiagnosis;
+import dev.layerdiff.diagnosis.Suspect;
+import dev.layerdiff.diagnosis.Verdict;
+import dev.layerdiff.stats.DiffMetrics;
+import dev.layerdiff.stats.SideStats;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The human view of a report: one row per layer (layer, status, max_abs, max_rel, cosine, mismatched),
- * each group's first divergence marked, then a one-line verdict.
+ * The human view of a report: one row per layer (layer, status, max_abs, max_rel, cosine, mismatched;
+ * with a diagnosis also the relative error, its size in units of the noise floor and the layer's role),
+ * each group's first divergence marked; with a diagnosis, each group's verdict and suspects under the
+ * table; then a one-line verdict.
  */
 public final class TerminalTable {
     private static final String[] HEADER = {"layer", "status", "max_abs", "max_rel", "cosine", "mismatched"};
+    private static final String[] DIAGNOSIS_HEADER = {"rel_err", "units", "role"};
+    private static final String NONFINITE_HEADER = "nan/inf ref|cand";
+    /** Left-aligned columns: layer, status and role. */
+    private static final Set<String> LEFT = Set.of("layer", "status", "role");
 
     private TerminalTable() {}
 
     /** Prints the table and the verdict. */
     public static void print(Report report, PrintWriter out) {
+        print(report, null, out);
+    }
+
+    /** Prints the table, the diagnosis (when not null) and the verdict. */
+    public static void print(Report report, Diagnosis diagnosis, PrintWriter out) {
         Map<Group, LayerReport> first = report.firstDivergence();
+        List<LayerReport> layers = diagnosis == null ? report.layers() : walkOrder(report);
+        boolean nonfinite = layers.stream().anyMatch(l -> nonfinite(l.referenceStats()) || nonfinite(l.candidateStats()));
+        List<String> header = new ArrayList<>(List.of(HEADER));
+        if (diagnosis != null) header.addAll(List.of(DIAGNOSIS_HEADER));
+        if (nonfinite) header.add(NONFINITE_HEADER);
         List<String[]> rows = new ArrayList<>();
-        rows.add(HEADER);
-        for (LayerReport l : report.layers()) rows.add(row(l));
-        int[] width = new int[HEADER.length];
+        rows.add(header.toArray(String[]::new));
+        for (LayerReport l : layers) {
+            List<String> row = new ArrayList<>(List.of(row(l)));
+            if (diagnosis != null) row.addAll(List.of(diagnosisCells(diagnosis.layers().get(l.name()))));
+            if (nonfinite) row.add(nonfiniteCell(l));
+            rows.add(row.toArray(String[]::new));
+        }
+        int[] width = new int[header.size()];
         for (String[] r : rows) for (int i = 0; i < r.length; i++) width[i] = Math.max(width[i], r[i].length());
 
         for (int k = 0; k < rows.size(); k++) {
             String[] r = rows.get(k);
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < r.length; i++) {
-                String cell = i < 2 ? pad(r[i], width[i]) : padLeft(r[i], width[i]);
+                String cell = LEFT.contains(header.get(i)) ? pad(r[i], width[i]) : padLeft(r[i], width[i]);
                 line.append(cell).append(i + 1 < r.length ? "  " : "");
             }
             if (k > 0) {
-                LayerReport l = report.layers().get(k - 1);
+                LayerReport l = layers.get(k - 1);
                 for (Map.Entry<Group, LayerReport> e : first.entrySet()) {
                     if (e.getValue() == l) line.append("  <- first divergence (").append(e.getKey().jsonName()).append(')');
                 }
@@ -45,12 +74,48 @@ public final class TerminalTable {
             out.println(line.toString().stripTrailing());
         }
         out.println();
-        out.println(verdict(report));
+        if (diagnosis != null) printDiagnosis(diagnosis, out);
+        out.println(verdict(report, diagnosis));
         out.flush();
     }
 
-    /** One line: OK, or where each group first diverges and what else failed. */
+    /** Compared layers group by group in walk order (gradients from the output backward), then the unpaired ones. */
+    static List<LayerReport> walkOrder(Report report) {
+        Set<LayerReport> ordered = new LinkedHashSet<>();
+        for (Group g : Group.values()) ordered.addAll(report.walk(g));
+        ordered.addAll(report.layers());
+        return new ArrayList<>(ordered);
+    }
+
+    private static void printDiagnosis(Diagnosis d, PrintWriter out) {
+        for (GroupDiagnosis g : d.groups().values()) {
+            out.println(g.group().jsonName() + ": " + describe(g));
+            for (Suspect s : g.suspects()) {
+                LayerDiagnosis ld = d.layers().get(s.name());
+                out.println("  " + (ld != null ? ld.role().jsonName() : "suspect") + " " + s.name() + ": " + s.reason());
+            }
+        }
+        out.println(String.format(Locale.ROOT, "noise floor: u = %s, from %s", num(d.floor()), d.source()));
+        for (String note : d.notes()) out.println("note: " + note);
+        out.println();
+    }
+
+    private static String describe(GroupDiagnosis g) {
+        return switch (g.verdict()) {
+            case OK -> "ok (identical or within tolerance)";
+            case NOISE -> "noise (every difference is what the precision explains)";
+            case BUG -> g.introducedAt() != null ? "bug, introduced at " + g.introducedAt()
+                    : "bug, inherited from an earlier group (no layer of its own introduces more)";
+        };
+    }
+
+    /** One line: OK, or where each group first diverges (and, with a diagnosis, whether it is a bug) and what else failed. */
     public static String verdict(Report report) {
+        return verdict(report, null);
+    }
+
+    /** One line: the verdict of the comparison and of its diagnosis (null: none). */
+    public static String verdict(Report report, Diagnosis diagnosis) {
         long compared = report.count(Status.OK) + report.count(Status.DIVERGED);
         if (report.passed()) {
             return "OK: all " + compared + " layers within tolerance (" + report.backend() + ")";
@@ -59,10 +124,19 @@ public final class TerminalTable {
         for (Map.Entry<Group, LayerReport> e : report.firstDivergence().entrySet()) {
             LayerReport l = e.getValue();
             if (l == null) continue;
+            GroupDiagnosis gd = diagnosis == null ? null : diagnosis.groups().get(e.getKey());
+            if (gd != null && gd.verdict() == Verdict.BUG && gd.introducedAt() != null) {
+                LayerDiagnosis at = diagnosis.layers().get(gd.introducedAt());
+                parts.add(e.getKey().jsonName() + ": bug introduced at " + gd.introducedAt()
+                        + (at != null && at.localized() != null ? ", in " + at.localized().describe() : ""));
+                continue;
+            }
             String what = l.status() == Status.SHAPE_MISMATCH ? "shape mismatch"
                     : String.format(Locale.ROOT, "%s of %s elements off, max_abs %s", l.metrics().mismatched(), l.numel(),
                             num(l.metrics().maxAbs()));
-            parts.add(e.getKey().jsonName() + " first diverge at " + l.name() + " (" + what + ")");
+            String kind = gd == null ? "" : gd.verdict() == Verdict.BUG ? " (inherited bug)" : gd.verdict() == Verdict.NOISE
+                    ? " (noise)" : "";
+            parts.add(e.getKey().jsonName() + " first diverge at " + l.name() + " (" + what + ")" + kind);
         }
         long diverged = report.count(Status.DIVERGED) + report.count(Status.SHAPE_MISMATCH);
         if (diverged > 0) parts.add(diverged + " of " + (compared + report.count(Status.SHAPE_MISMATCH)) + " paired layers diverged");
@@ -70,7 +144,8 @@ public final class TerminalTable {
         long onlyCand = report.count(Status.ONLY_IN_CANDIDATE);
         if (onlyRef > 0) parts.add(onlyRef + " only in reference");
         if (onlyCand > 0) parts.add(onlyCand + " only in candidate");
-        return "DIVERGED: " + String.join("; ", parts);
+        String head = diagnosis == null ? "DIVERGED" : diagnosis.hasBug() ? "DIVERGED (bug)" : "DIVERGED (noise only)";
+        return head + ": " + String.join("; ", parts);
     }
 
     private static String[] row(LayerReport l) {
@@ -79,8 +154,28 @@ public final class TerminalTable {
             String detail = l.status() == Status.SHAPE_MISMATCH ? "" : "-";
             return new String[] {l.name(), l.status().jsonName(), detail, detail, detail, detail};
         }
-        return new String[] {l.name(), l.status().jsonName(), num(m.maxAbs()), num(m.maxRel()),
-                String.format(Locale.ROOT, "%.6f", m.cosine()), m.mismatched() + "/" + l.numel()};
+        boolean anyFinite = m.finitePairs() > 0;
+        return new String[] {l.name(), l.status().jsonName(), anyFinite ? num(m.maxAbs()) : "-",
+                anyFinite ? num(m.maxRel()) : "-", anyFinite ? String.format(Locale.ROOT, "%.6f", m.cosine()) : "-",
+                m.mismatched() + "/" + l.numel()};
+    }
+
+    private static String[] diagnosisCells(LayerDiagnosis d) {
+        if (d == null) return new String[] {"", "", ""};
+        String units = Double.isFinite(d.units()) ? String.format(Locale.ROOT, d.units() < 1000 ? "%.1f" : "%.1e", d.units()) : "-";
+        return new String[] {num(d.relativeError()), units, d.role().jsonName()};
+    }
+
+    private static boolean nonfinite(SideStats s) {
+        return s != null && (s.nan() > 0 || s.inf() > 0);
+    }
+
+    private static String nonfiniteCell(LayerReport l) {
+        return side(l.referenceStats()) + "|" + side(l.candidateStats());
+    }
+
+    private static String side(SideStats s) {
+        return s == null ? "-" : s.nan() + "/" + s.inf();
     }
 
     static String num(double v) {

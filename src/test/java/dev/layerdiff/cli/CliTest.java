@@ -41,7 +41,77 @@ class CliTest {
         assertThat(r.out()).containsPattern("(?m)^conv2 +diverged .*<- first divergence \\(activations\\)$");
         assertThat(r.out()).containsPattern("(?m)^conv1 +ok ");
         assertThat(r.out().strip().lines().reduce((a, b) -> b).orElseThrow())
+                .startsWith("DIVERGED (bug): activations: bug introduced at conv2, in dim 1 indices 0-3 (the other 12 clean)");
+        assertThat(r.out()).containsPattern("(?m)^conv2 +diverged .* introduced +<- first divergence")
+                .containsPattern("(?m)^bn2 +diverged .* inherited *$")
+                .contains("activations: bug, introduced at conv2");
+    }
+
+    @Test
+    void withoutDiagnosisTheTableIsTheToleranceCheckAlone() {
+        Run r = run("compare", fixture("cnn_ref_cpu.safetensors"), fixture("cnn_bug_deadrelu.safetensors"), "--no-diagnosis");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).doesNotContain("role").doesNotContain("introduced");
+        assertThat(r.out().strip().lines().reduce((a, b) -> b).orElseThrow())
                 .startsWith("DIVERGED: activations first diverge at conv2");
+    }
+
+    @Test
+    void failOnBugLetsPrecisionNoisePass() {
+        Run noise = run("compare", fixture("tf_ref_cpu.safetensors"), fixture("tf_gpu_bf16.safetensors"), "--fail-on", "bug", "--quiet");
+        assertThat(noise.exit()).as(noise.out()).isZero();
+        assertThat(noise.out()).startsWith("DIVERGED (noise only): ");
+        Run bug = run("compare", fixture("tf_ref_cpu.safetensors"), fixture("tf_gpu_tf32_bug_lneps.safetensors"), "--fail-on", "bug", "--quiet");
+        assertThat(bug.exit()).isEqualTo(1);
+        assertThat(bug.out()).startsWith("DIVERGED (bug): activations: bug introduced at layers.1.norm2");
+        Run plain = run("compare", fixture("tf_ref_cpu.safetensors"), fixture("tf_gpu_bf16.safetensors"), "--quiet");
+        assertThat(plain.exit()).as("tolerance divergence stays the default failure").isEqualTo(1);
+    }
+
+    @Test
+    void diagnosisOptionsAreCheckedInOneLine() {
+        Run precision = run("compare", fixture("tf_ref_cpu.safetensors"), fixture("tf_ref_cpu.safetensors"), "--precision", "fp8");
+        assertThat(precision.exit()).isEqualTo(2);
+        assertThat(precision.err().strip()).isEqualTo("layerdiff: unknown precision 'fp8': use fp64, fp32, tf32, fp16 or bf16");
+        Run failOn = run("compare", fixture("tf_ref_cpu.safetensors"), fixture("tf_ref_cpu.safetensors"), "--fail-on", "nan");
+        assertThat(failOn.exit()).isEqualTo(2);
+        assertThat(failOn.err().strip()).isEqualTo("layerdiff: --fail-on nan: use divergence or bug");
+    }
+
+    @Test
+    void precisionRaisesTheFloorForARunStoredWiderThanItComputed() throws IOException {
+        Path json = tmp.resolve("p.json");
+        run("compare", fixture("tf_ref_cpu.safetensors"), fixture("tf_gpu_bf16.safetensors"), "--precision", "bf16",
+                "--json", json.toString(), "--quiet");
+        JsonNode d = new ObjectMapper().readTree(json.toFile()).get("diagnosis");
+        assertThat(d.get("activations").get("noise_floor").asDouble()).isEqualTo(0x1p-8);
+        assertThat(d.get("noise_floor_source").asText()).isEqualTo("--precision bf16");
+        assertThat(d.get("activations").get("verdict").asText()).isEqualTo("noise");
+    }
+
+    @Test
+    void jsonCarriesTheDiagnosis() throws IOException {
+        Path json = tmp.resolve("d.json");
+        run("compare", fixture("tf_ref_cpu.safetensors"), fixture("tf_bug_gradbatch.safetensors"), "--json", json.toString(), "--quiet");
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        JsonNode grads = root.get("diagnosis").get("gradients");
+        assertThat(grads.get("verdict").asText()).isEqualTo("bug");
+        assertThat(grads.get("introduced_at").asText()).isEqualTo("grad/layers.1.linear1");
+        assertThat(grads.get("suspects").get(0).get("name").asText()).isEqualTo("grad/layers.1.linear1");
+        assertThat(grads.get("suspects").get(0).get("reason").asText()).contains("batch elements 1, 2 of dim 0");
+        assertThat(root.get("diagnosis").get("activations").get("verdict").asText()).isEqualTo("ok");
+        assertThat(root.get("diagnosis").get("param_grads").isNull()).isTrue();
+        JsonNode culprit = null;
+        for (JsonNode l : root.get("layers")) if (l.get("name").asText().equals("grad/layers.1.linear1")) culprit = l;
+        assertThat(culprit.get("role").asText()).isEqualTo("introduced");
+        assertThat(culprit.get("relative_error").asDouble()).isGreaterThan(1);
+        assertThat(culprit.get("localized").get("dim").asInt()).isZero();
+        assertThat(culprit.get("localized").get("indices")).hasSize(2);
+        JsonNode dim0 = culprit.get("slices").get("dim0");
+        assertThat(dim0).hasSize(3);
+        assertThat(dim0.get(0).get("relative_error").asDouble()).isZero();
+        assertThat(dim0.get(1).get("mismatched").asLong()).isPositive();
+        assertThat(culprit.get("slices").get("dim1")).hasSize(16);
     }
 
     @Test

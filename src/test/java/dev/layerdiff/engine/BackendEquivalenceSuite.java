@@ -9,6 +9,7 @@ import dev.layerdiff.tensor.DType;
 import dev.layerdiff.tensor.TensorEntry;
 import dev.layerdiff.stats.DiffMetrics;
 import dev.layerdiff.stats.SideStats;
+import dev.layerdiff.stats.SliceStats;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -114,6 +115,39 @@ public abstract class BackendEquivalenceSuite {
 
     static void assertStatsEquivalent(String what, SideStats e, SideStats a) {
         Assertions2.assertStats(what, e, a);
+    }
+
+    /**
+     * The slice breakdowns of the diagnosis: counts equal the reference's exactly, sums within the
+     * suite's tolerance, and the slices of each dimension add up to the pair's own mismatches and
+     * squared error as the backend's one-pass compare computed them.
+     */
+    @Test
+    void sliceBreakdownsAddUpToThePair() throws IOException {
+        Random rnd = new Random(21);
+        List<PairTask> tasks = new ArrayList<>(tasks(rnd, DType.FLOAT32, DType.FLOAT32, ByteOrder.LITTLE_ENDIAN, false));
+        tasks.addAll(tasks(rnd, DType.FLOAT32, DType.BFLOAT16, ByteOrder.LITTLE_ENDIAN, false));
+        List<PairResult> results = backend().compare(tasks);
+        for (int i = 0; i < tasks.size(); i++) {
+            PairTask t = tasks.get(i);
+            SliceStats[] expected = reference.slices(t, 0x1p-8, 0.5);
+            SliceStats[] actual = backend().slices(t, 0x1p-8, 0.5);
+            assertThat(actual).as("dims of task " + i).hasSameSizeAs(expected);
+            DiffMetrics m = results.get(i).metrics();
+            for (int k = 0; k < actual.length; k++) {
+                String what = "task " + i + " dim " + k;
+                assertThat(actual[k].mismatched()).as(what + " mismatched").isEqualTo(expected[k].mismatched());
+                assertThat(actual[k].gross()).as(what + " gross").isEqualTo(expected[k].gross());
+                for (int j = 0; j < actual[k].size(); j++) {
+                    Assertions2.assertClose(what + " sumSqDiff " + j, expected[k].sumSqDiff()[j], actual[k].sumSqDiff()[j], 0);
+                    Assertions2.assertClose(what + " sumSqRef " + j, expected[k].sumSqRef()[j], actual[k].sumSqRef()[j], 0);
+                }
+                assertThat(java.util.Arrays.stream(actual[k].mismatched()).sum()).as(what + " adds up").isEqualTo(m.mismatched());
+                double sumSq = java.util.Arrays.stream(actual[k].sumSqDiff()).sum();
+                double pairSumSq = m.rmse() * m.rmse() * m.finitePairs();
+                Assertions2.assertClose(what + " squared error", pairSumSq, sumSq, 0);
+            }
+        }
     }
 
     @Test
