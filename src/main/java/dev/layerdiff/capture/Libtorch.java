@@ -44,9 +44,9 @@ final class Libtorch {
      * the dynamic linker then finds the library's dependencies in the same directory by itself (RUNPATH
      * $ORIGIN), under no lock. The preset loads libtorch.so before it unpacks libtorch_cpu.so, so a second
      * process filling the same empty cache at the same moment has ld.so map the first one's half-written
-     * 321 MB libtorch_cpu.so, and that JVM dies (SIGBUS or SIGSEGV, hs_err). Behind this lock the others wait,
-     * then find every file complete. Not JavaCPP's own {@code .lock}: Loader.load takes that one, and a JVM
-     * cannot lock a file it holds locked. Returns null (no lock, as before) where the cache cannot be locked.
+     * 321 MB libtorch_cpu.so, and that JVM dies in native code (SIGBUS in ld.so, an hs_err file; bytedeco/javacpp#608).
+     * Behind this lock the others wait, then find every file complete. Not JavaCPP's own {@code .lock}:
+     * Loader.load takes that one, and a JVM cannot lock a file it holds locked. Returns null (no lock, as before) where the cache cannot be locked.
      */
     private static FileChannel lockCache() {
         FileChannel channel = null;
