@@ -39,7 +39,7 @@ public final class Capture {
             m.keySet().removeIf(options::skips);
         }
         List<String> order = new ArrayList<>(run.activations.keySet());
-        String producer = libtorch + "; device " + options.device() + "; java " + System.getProperty("java.version")
+        String producer = libtorch + "; device " + options.device() + (options.float64() ? "; float64" : "") + "; java " + System.getProperty("java.version")
                 + "; host " + host() + "; layerdiff " + Version.get();
         SafetensorsWriter w = new SafetensorsWriter()
                 .metadata("order", new ObjectMapper().writeValueAsString(order))

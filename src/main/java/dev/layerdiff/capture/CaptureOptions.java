@@ -18,9 +18,10 @@ import java.util.Objects;
  * @param device {@code cpu} or {@code cuda} (the latter needs the {@code -Pgpu} build of libtorch)
  * @param skip globs ({@code *} any run of characters, {@code ?} one) of tensor names to leave out of the
  *     dump, e.g. {@code grad/*.dropout*}
+ * @param float64 cast the module and the floating inputs to float64 first: a higher-precision referee run
  */
 public record CaptureOptions(Path model, Path input, Path labels, boolean grads, boolean paramGrads, String device,
-        List<String> skip) {
+        List<String> skip, boolean float64) {
     /** Checks the required fields. */
     public CaptureOptions {
         skip = skip == null ? List.of() : List.copyOf(skip);

@@ -44,6 +44,10 @@ final class ModelRun {
             input = toDevice(input, cuda);
             if (labels != null) labels = toDevice(labels, cuda);
         }
+        if (o.float64()) {
+            m.module.to(torch.ScalarType.Double);
+            if (torch.is_floating_point(input)) input = input.to(torch.ScalarType.Double);
+        }
         // Thread-local; with the profiling executor on, captured activations' gradients go missing from the second run.
         boolean optimize = torch.getGraphExecutorOptimize();
         torch.setGraphExecutorOptimize(false);

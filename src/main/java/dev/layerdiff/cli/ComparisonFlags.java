@@ -7,12 +7,14 @@ import dev.layerdiff.compare.ImageSink;
 import dev.layerdiff.compare.LayerDiff;
 import dev.layerdiff.compare.NameMapping;
 import dev.layerdiff.compare.Report;
+import dev.layerdiff.compare.LayerReport;
 import dev.layerdiff.compare.PairingPlan;
 import dev.layerdiff.compare.Status;
 import dev.layerdiff.compare.ToleranceRule;
 import dev.layerdiff.diagnosis.Diagnoser;
 import dev.layerdiff.diagnosis.Diagnosis;
 import dev.layerdiff.diagnosis.Precision;
+import dev.layerdiff.diagnosis.Referee;
 import dev.layerdiff.diagnosis.SliceSource;
 import dev.layerdiff.engine.CompareBackend;
 import dev.layerdiff.engine.Backends;
@@ -24,6 +26,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -64,6 +68,11 @@ final class ComparisonFlags {
             description = "what the candidate computed in, when its dump does not say (a bf16 run stored as float32); "
                     + "default: the dtypes and the data")
     String precision;
+
+    @Option(names = "--referee", paramLabel = "GOLD",
+            description = "a third dump of the same inputs in higher precision (capture --dtype float64): each layer is "
+                    + "also judged by the candidate's error against it, relative to the reference's own")
+    Path referee;
 
     @Option(names = "--fail-on", paramLabel = "divergence|bug", defaultValue = "divergence",
             description = "exit 1 on any tolerance divergence (default), or only on a bug: noise alone exits 0")
@@ -109,7 +118,8 @@ final class ComparisonFlags {
             PairingPlan plan = LayerDiff.plan(ref, cand, options);
             report = diff.run(plan, ref, cand, options, png);
             if (!noDiagnosis) {
-                diagnosis = new Diagnoser(computed, SliceSource.of(backend, plan, ref, cand, options)).diagnose(report);
+                Referee gold = referee == null ? null : referee(diff, ref, cand, options);
+                diagnosis = new Diagnoser(computed, SliceSource.of(backend, plan, ref, cand, options), gold).diagnose(report);
             }
         }
         if (quiet) out.println(TerminalTable.verdict(report, diagnosis));
@@ -117,6 +127,21 @@ final class ComparisonFlags {
         if (json != null) JsonReport.write(report, diagnosis, json);
         out.flush();
         return failOnBug ? exitOnBug(report, diagnosis) : report.exitCode();
+    }
+
+    /** Both runs' relative errors against the referee archive, layer by layer. */
+    private Referee referee(LayerDiff diff, Archive ref, Archive cand, CompareOptions options) throws IOException {
+        CompareOptions plain = CompareOptions.builder().build();
+        try (Archive gold = Archives.open(referee)) {
+            return new Referee(referee.toString(), errors(diff.compare(gold, ref, plain)),
+                    errors(diff.compare(gold, cand, CompareOptions.builder().mappings(options.mappings()).build())));
+        }
+    }
+
+    private static Map<String, Double> errors(Report report) {
+        Map<String, Double> errors = new HashMap<>();
+        for (LayerReport l : report.layers()) if (l.metrics() != null) errors.put(l.name(), l.metrics().relativeError());
+        return errors;
     }
 
     /** With {@code --fail-on bug}: 1 for a bug or anything unpaired, 0 when the only differences are noise. */

@@ -29,8 +29,15 @@ final class ModelFlags {
     @Option(names = "--skip", paramLabel = "GLOB", description = "leave captured tensors whose name matches GLOB out (repeatable)")
     List<String> skip = new ArrayList<>();
 
+    @Option(names = "--dtype", paramLabel = "float64",
+            description = "cast the module and its floating inputs to this dtype first (float64: a referee for compare --referee)")
+    String dtype;
+
     /** The capture of {@code model} on {@code device} (null: the CPU). */
     CaptureOptions toOptions(Path model, String device) {
-        return new CaptureOptions(model, input, labels, grads, paramGrads, device, skip);
+        if (dtype != null && !dtype.equals("float64")) {
+            throw new IllegalArgumentException("--dtype " + dtype + ": only float64 is supported (the model's own dtype is the default)");
+        }
+        return new CaptureOptions(model, input, labels, grads, paramGrads, device, skip, "float64".equals(dtype));
     }
 }

@@ -54,6 +54,7 @@ public final class Diagnoser {
 
     private final Precision precision;
     private final SliceSource slices;
+    private final Referee referee;
 
     /**
      * @param precision what the candidate computed in, when its dump does not say (null: judge from
@@ -61,8 +62,17 @@ public final class Diagnoser {
      * @param slices    the second read of flagged layers
      */
     public Diagnoser(Precision precision, SliceSource slices) {
+        this(precision, slices, null);
+    }
+
+    /**
+     * @param referee a higher-precision run of the same inputs (null: none): a layer may then also be as
+     *                far from it as the reference is, times {@link Referee#allowance}
+     */
+    public Diagnoser(Precision precision, SliceSource slices, Referee referee) {
         this.precision = precision;
         this.slices = slices;
+        this.referee = referee;
     }
 
     /** Diagnoses a comparison. */
@@ -103,6 +113,15 @@ public final class Diagnoser {
             double e = l.metrics().relativeError();
             boolean nonfinite = newNonfinite(l);
             double budget = GROWTH * upstream + FROM_ZERO * u;
+            Double refGold = referee == null ? null : referee.reference().get(l.name());
+            Double candGold = referee == null ? null : referee.candidate().get(l.name());
+            boolean refereed = refGold != null && candGold != null && Double.isFinite(refGold);
+            if (refereed) {
+                // Judged against the referee: the candidate's distance to it, within what the
+                // reference's own distance allows (or the precision and the upstream, whichever is more).
+                e = candGold;
+                budget = Math.max(budget, Referee.allowance(u) * refGold);
+            }
             double score = nonfinite && !nonfiniteUpstream ? Double.POSITIVE_INFINITY
                     : e == 0 ? 0 : upstream >= SIGNAL_LOST ? 0
                     : budget == 0 || !Double.isFinite(e) ? Double.POSITIVE_INFINITY : e / budget;
@@ -126,15 +145,18 @@ public final class Diagnoser {
                     where = localize(breakdown);
                     if (introducedAt == null) introducedAt = l.name();
                     introducedBefore = true;
-                    culprits.add(new Suspect(l.name(), score,
-                            reason(e, u, score, upstream, nonfinite, grossFraction(breakdown, l.numel()), fill, where)));
+                    String why = reason(e, u, score, upstream, nonfinite, grossFraction(breakdown, l.numel()), fill, where);
+                    if (refereed) why += String.format("; against the referee %s: %.3g, the reference's own %.3g",
+                            referee.source(), candGold, refGold);
+                    culprits.add(new Suspect(l.name(), score, why));
                 }
             } else if (off) {
                 role = introducedBefore ? Role.INHERITED : Role.NOISE;
             } else {
                 role = Role.OK;
             }
-            out.put(l.name(), new LayerDiagnosis(l.name(), g, e, u == 0 ? Double.NaN : e / u, score, role, breakdown, where));
+            double own = l.metrics().relativeError();
+            out.put(l.name(), new LayerDiagnosis(l.name(), g, own, u == 0 ? Double.NaN : own / u, score, role, breakdown, where));
             upstream = Math.max(upstream, finiteOrZero(e));
             nonfiniteUpstream |= nonfinite;
         }
@@ -251,7 +273,8 @@ public final class Diagnoser {
         errors.sort(null);
         double median = errors.get(errors.size() / 2);
         for (Precision p : new Precision[] {Precision.FP32, Precision.TF32, Precision.BF16}) {
-            if (p.unit() <= dtypeUnit || median > TYPICAL_UNITS * p.unit()) continue;
+            if (p.unit() < dtypeUnit || median > TYPICAL_UNITS * p.unit()) continue;
+            if (p.unit() == dtypeUnit) return fromDtypes;
             return new Floor(p.unit(), String.format("the data: a median layer error of %.2g, typical of %s (stored as %s)",
                     median, p == Precision.TF32 ? "tf32 or fp16" : p.cliName(), nameOf(dtypeUnit)));
         }

@@ -55,7 +55,7 @@ class ControlFlowCaptureTest {
         byte[] one = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(1f).array();
         new dev.layerdiff.archive.safetensors.SafetensorsWriter().add("input", dev.layerdiff.tensor.DType.FLOAT32, new long[] {1}, one).write(input);
         Path out = tmp.resolve("out.safetensors");
-        CaptureResult r = Capture.run(new CaptureOptions(model, input, null, false, false, "cpu", null), out);
+        CaptureResult r = Capture.run(new CaptureOptions(model, input, null, false, false, "cpu", null, false), out);
 
         assertThat(r.order()).containsExactly("scale", "scale#2", "shift", "shift#2", "shift#3", "output.0", "output.1");
         try (Archive a = Archives.open(out)) {

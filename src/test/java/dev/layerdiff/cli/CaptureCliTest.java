@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.layerdiff.Fixtures;
 import dev.layerdiff.archive.Archive;
 import dev.layerdiff.archive.Archives;
+import dev.layerdiff.tensor.DType;
 import dev.layerdiff.tensor.TensorEntry;
 import dev.layerdiff.archive.safetensors.SafetensorsWriter;
 import dev.layerdiff.cli.CliTest.Run;
@@ -54,6 +55,30 @@ class CaptureCliTest {
         Run r = run("compare", fixture("cnn_ref_cpu.safetensors"), out.toString(), "--rtol", "1e-4", "--atol", "1e-5", "--quiet");
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         assertSameNamesAndOrder(fixture("cnn_ref_cpu.safetensors"), out);
+    }
+
+    /**
+     * A float64 capture is a referee: every tensor float64, within float32 noise of PyTorch's float32 dump
+     * (so that it judges runs of the same inputs), and it is what --referee takes.
+     */
+    @Test
+    void float64CaptureIsARefereeForTheDumps() throws IOException {
+        Path gold = tmp.resolve("gold.safetensors");
+        Run c = run("capture", model("cnn.ts.pt"), "--input", model("cnn_inputs.pt"), "--grads", "--dtype", "float64",
+                "-o", gold.toString());
+        assertThat(c.exit()).as(c.err()).isZero();
+        assertThat(c.out()).contains("13 activations, 12 gradients", "float64");
+        try (Archive a = Archives.open(gold)) {
+            assertThat(a.tensors()).allSatisfy(t -> assertThat(t.dtype()).isEqualTo(DType.FLOAT64));
+        }
+        Run r = run("compare", gold.toString(), fixture("cnn_ref_cpu.safetensors"), "--quiet");
+        assertThat(r.exit()).as(r.out()).isZero();
+        Run bug = run("compare", fixture("cnn_ref_cpu.safetensors"), fixture("cnn_bug_deadrelu.safetensors"),
+                "--referee", gold.toString(), "--quiet");
+        assertThat(bug.out()).startsWith("DIVERGED (bug): activations: bug introduced at conv2");
+        Run wrongDtype = run("capture", model("cnn.ts.pt"), "--input", model("cnn_inputs.pt"), "--dtype", "float16",
+                "-o", tmp.resolve("h").toString());
+        assertOneLineError(wrongDtype, "--dtype float16: only float64 is supported");
     }
 
     @Test

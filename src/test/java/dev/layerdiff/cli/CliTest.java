@@ -89,6 +89,24 @@ class CliTest {
         assertThat(d.get("activations").get("verdict").asText()).isEqualTo("noise");
     }
 
+    /** A float64 capture of the same model and inputs (made by capture --dtype float64) as the referee. */
+    @Test
+    void refereeJudgesBothRunsAgainstAHigherPrecisionOne() throws IOException {
+        String gold = fixture("cnn_gold_fp64.safetensors");
+        Run noise = run("compare", fixture("cnn_ref_cpu.safetensors"), fixture("cnn_gpu_fp16.safetensors"), "--referee", gold, "--quiet");
+        assertThat(noise.out()).startsWith("DIVERGED (noise only)");
+        Path json = tmp.resolve("r.json");
+        Run bug = run("compare", fixture("cnn_ref_cpu.safetensors"), fixture("cnn_gpu_fp16_bug_deadrelu.safetensors"),
+                "--referee", gold, "--json", json.toString(), "--quiet");
+        assertThat(bug.out()).startsWith("DIVERGED (bug): activations: bug introduced at conv2");
+        JsonNode suspect = new ObjectMapper().readTree(json.toFile()).get("diagnosis").get("activations").get("suspects").get(0);
+        assertThat(suspect.get("reason").asText()).contains("against the referee", "cnn_gold_fp64.safetensors");
+        Run missing = run("compare", fixture("cnn_ref_cpu.safetensors"), fixture("cnn_gpu_fp16.safetensors"),
+                "--referee", tmp.resolve("gold.safetensors").toString());
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).contains("gold.safetensors: no such file");
+    }
+
     @Test
     void jsonCarriesTheDiagnosis() throws IOException {
         Path json = tmp.resolve("d.json");
