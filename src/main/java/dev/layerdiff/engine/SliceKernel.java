@@ -50,35 +50,41 @@ public final class SliceKernel {
         boolean equalNan = task.equalNan();
         int rSize = ref.dtype().byteSize(), cSize = cand.dtype().byteSize();
         double[] r = new double[BLOCK], c = new double[BLOCK];
+        // The innermost breakdown's index is constant over runs of stride[dims - 1] elements: sums are
+        // taken per run and added to each dimension's slot once, with no division per element.
+        long run = stride[dims - 1];
         for (long first = 0; first < numel; first += BLOCK) {
             int len = (int) Math.min(BLOCK, numel - first);
-            ByteBuffer rb = ref.data().read(first * rSize, len * rSize);
-            Decoders.decode(rb, ref.dtype(), 0, len, r);
-            ByteBuffer cb = cand.data().read(first * cSize, len * cSize);
-            Decoders.decode(cb, cand.dtype(), 0, len, c);
-            for (int i = 0; i < len; i++) {
-                double x = r[i], y = c[i];
-                boolean equal = x == y;
-                double d2 = 0, x2 = 0;
-                boolean off, gross;
-                if (Double.isFinite(x) && Double.isFinite(y)) {
-                    double d = y - x, ad = Math.abs(d), ax = Math.abs(x);
-                    d2 = d * d;
-                    x2 = x * x;
-                    double tol = atol + rtol * ax;
-                    off = !equal && ad > tol;
-                    gross = ad > grossThreshold * Math.max(ax, scale);
-                } else {
-                    off = !equal && !(equalNan && x != x && y != y);
-                    gross = off;
-                }
+            Decoders.decode(ref.data().read(first * rSize, len * rSize), ref.dtype(), 0, len, r);
+            Decoders.decode(cand.data().read(first * cSize, len * cSize), cand.dtype(), 0, len, c);
+            int i = 0;
+            while (i < len) {
                 long index = first + i;
+                int end = (int) Math.min(len, i + (run - index % run));
+                double d2 = 0, x2 = 0;
+                long off = 0, gross = 0;
+                for (; i < end; i++) {
+                    double x = r[i], y = c[i];
+                    boolean equal = x == y;
+                    if (Double.isFinite(x) && Double.isFinite(y)) {
+                        double d = y - x, ad = Math.abs(d), ax = Math.abs(x);
+                        d2 += d * d;
+                        x2 += x * x;
+                        // Multiply then add, as every kernel's tolerance test.
+                        double tol = atol + rtol * ax;
+                        if (!equal && ad > tol) off++;
+                        if (ad > grossThreshold * Math.max(ax, scale)) gross++;
+                    } else if (!equal && !(equalNan && x != x && y != y)) {
+                        off++;
+                        gross++;
+                    }
+                }
                 for (int k = 0; k < dims; k++) {
                     int at = (int) ((index / stride[k]) % shape[k]);
                     dd[k][at] += d2;
                     rr[k][at] += x2;
-                    if (off) mm[k][at]++;
-                    if (gross) gg[k][at]++;
+                    mm[k][at] += off;
+                    gg[k][at] += gross;
                 }
             }
         }
