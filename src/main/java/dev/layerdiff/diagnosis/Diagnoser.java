@@ -142,7 +142,7 @@ public final class Diagnoser {
                                     + " (rounding flipping a ReLU or dropout mask)", e / u, score, 100 * fill, GROSS)));
                 } else {
                     role = Role.INTRODUCED;
-                    where = localize(breakdown);
+                    where = localize(breakdown, l.referenceShape().length);
                     if (introducedAt == null) introducedAt = l.name();
                     introducedBefore = true;
                     String why = reason(e, u, score, upstream, nonfinite, grossFraction(breakdown, l.numel()), fill, where);
@@ -210,7 +210,7 @@ public final class Diagnoser {
      * The dimension along which a few indices carry the error while the rest are clean; the one that
      * names the smaller share of its indices when both do.
      */
-    static Localized localize(List<SliceStats> breakdown) {
+    static Localized localize(List<SliceStats> breakdown, int rank) {
         Localized best = null;
         double bestShare = 2;
         for (SliceStats s : breakdown) {
@@ -233,7 +233,7 @@ public final class Diagnoser {
                 List<Integer> idx = new ArrayList<>();
                 for (int i = 0; i < k; i++) idx.add(order[i]);
                 idx.sort(null);
-                best = new Localized(s.dim(), idx, n - k);
+                best = new Localized(s.dim(), idx, n - k, rank);
                 bestShare = share;
             }
         }

@@ -9,15 +9,17 @@ import java.util.List;
  * @param dim     0 (batch element) or 1 (channel, token position or head)
  * @param indices the indices carrying the error, ascending
  * @param clean   how many indices of the dimension are clean (the rest)
+ * @param rank    the tensor's number of dimensions (dim 0 of a 2+-D activation is its batch)
  */
-public record Localized(int dim, List<Integer> indices, int clean) {
+public record Localized(int dim, List<Integer> indices, int clean, int rank) {
     public Localized {
         indices = List.copyOf(indices);
     }
 
     /** In words: "batch elements 1, 2 of dim 0 (index 0 clean)", "dim 1 indices 0-3 (the other 12 clean)". */
     public String describe() {
-        String what = dim == 0 ? (indices.size() == 1 ? "batch element " : "batch elements ") + ranges(indices) + " of dim 0"
+        String element = rank >= 2 ? "batch element" : "element";
+        String what = dim == 0 ? element + (indices.size() == 1 ? " " : "s ") + ranges(indices) + " of dim 0"
                 : "dim " + dim + (indices.size() == 1 ? " index " : " indices ") + ranges(indices);
         return what + " (" + (clean == 1 ? "the other one" : "the other " + clean) + " clean)";
     }

@@ -47,6 +47,32 @@ class CliTest {
                 .contains("activations: bug, introduced at conv2");
     }
 
+    /** A layer with no finite pair has no max_abs or cosine to show; NaN and Inf counts appear when not zero. */
+    @Test
+    void aLayerWithoutFinitePairsShowsDashesAndItsNonFiniteCounts() throws IOException {
+        float nan = Float.NaN;
+        Path ref = safetensors(tmp.resolve("r.safetensors"), new float[] {1, 2, 3, 4}, new float[] {nan, nan, nan, nan});
+        Path cand = safetensors(tmp.resolve("c.safetensors"), new float[] {1, 2, 3, 4.5f},
+                new float[] {nan, nan, Float.POSITIVE_INFINITY, nan});
+        Run r = run("compare", ref.toString(), cand.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).containsPattern("(?m)^layer .* nan/inf ref\\|cand$")
+                .containsPattern("(?m)^b +diverged +- +- +- +4/4 .* 4/0\\|3/1$")
+                .containsPattern("(?m)^a +diverged .* 0/0\\|0/0  <- first divergence \\(activations\\)$")
+                .contains("bug introduced at a, in element 3 of dim 0 (the other 3 clean)");
+    }
+
+    /** Two float32 tensors "a" and "b" of four elements each. */
+    private static Path safetensors(Path file, float[] a, float[] b) throws IOException {
+        String header = "{\"a\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]},"
+                + "\"b\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[16,32]}}";
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(8 + header.length() + 32).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        buf.putLong(header.length()).put(header.getBytes(StandardCharsets.US_ASCII));
+        for (float v : a) buf.putFloat(v);
+        for (float v : b) buf.putFloat(v);
+        return Files.write(file, buf.array());
+    }
+
     @Test
     void withoutDiagnosisTheTableIsTheToleranceCheckAlone() {
         Run r = run("compare", fixture("cnn_ref_cpu.safetensors"), fixture("cnn_bug_deadrelu.safetensors"), "--no-diagnosis");
