@@ -9,8 +9,13 @@ import picocli.CommandLine.Parameters;
 /** {@code layerdiff compare REF CAND}: the main job. */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Compare a candidate dump against a reference, layer by layer.",
-                "Exit code 0: every paired layer within tolerance and nothing unpaired; 1: a divergence, "
-                        + "shape mismatch or unpaired layer; 2: bad input or usage."})
+                "Noise or bug: each group (activations forward, gradients from the output backward) is ok "
+                        + "(within tolerance), noise (every difference is what the precision explains) or bug (a layer "
+                        + "introduces error the precision does not; the layers after it inherit it). units = relative "
+                        + "error / the noise floor's unit roundoff (from the dtypes, --precision or the data); a culprit "
+                        + "is localised to the dim-0/dim-1 indices that carry its error.",
+                "Exit code 0: every paired layer within tolerance and nothing unpaired (with --fail-on bug: no bug); "
+                        + "1: a divergence, shape mismatch or unpaired layer; 2: bad input or usage."})
 final class CompareCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "REF", description = "reference archive (.safetensors, .pt, .npz, .npy or a directory)")

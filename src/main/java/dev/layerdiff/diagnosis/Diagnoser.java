@@ -138,7 +138,7 @@ public final class Diagnoser {
                 if (!nonfinite && fill < STRUCTURED_FILL) {
                     role = introducedBefore ? Role.INHERITED : Role.NOISE;
                     others.add(new Suspect(l.name(), score, String.format(
-                            "%.3g units, %.3gx its budget, but sparse: at most %.0f%% of any slice is more than %.0f units off"
+                            "%.3g units, %.3gx its budget, but sparse: at most %.2g%% of any slice is more than %.0f units off"
                                     + " (rounding flipping a ReLU or dropout mask)", e / u, score, 100 * fill, GROSS)));
                 } else {
                     role = Role.INTRODUCED;
