@@ -30,7 +30,9 @@ import java.util.Map;
 /**
  * Writes reports as JSON with snake_case keys (the schema is in README.md). Non-finite numbers
  * (an infinite SQNR of identical tensors, statistics of a tensor with no finite value) are written as
- * null, because JSON has no representation for them.
+ * null, because JSON has no representation for them; a layer whose finite values differ by more than a
+ * double holds says {@code "overflow": true}, so that null metrics with {@code finite_pairs > 0} are not
+ * mistaken for "no finite pair".
  */
 public final class JsonReport {
     private static final JsonFactory FACTORY = new JsonFactory();
@@ -206,17 +208,25 @@ public final class JsonReport {
         g.writeNumberField("numel", l.numel());
         DiffMetrics m = l.metrics();
         if (m != null) {
-            number(g, "max_abs", m.maxAbs());
+            // Without a finite pair these metrics are undefined (null), not 0.
+            double none = Double.NaN;
+            boolean any = m.finitePairs() > 0;
+            number(g, "max_abs", any ? m.maxAbs() : none);
             g.writeNumberField("max_abs_index", m.maxAbsIndex());
             if (m.maxAbsIndex() >= 0) writeShape(g, "max_abs_position", unravel(m.maxAbsIndex(), l.referenceShape()));
-            number(g, "mean_abs", m.meanAbs());
-            number(g, "max_rel", m.maxRel());
-            number(g, "rmse", m.rmse());
-            number(g, "cosine", m.cosine());
-            number(g, "sqnr_db", m.sqnrDb());
+            number(g, "mean_abs", any ? m.meanAbs() : none);
+            number(g, "max_rel", any ? m.maxRel() : none);
+            number(g, "rmse", any ? m.rmse() : none);
+            number(g, "cosine", any ? m.cosine() : none);
+            number(g, "sqnr_db", any ? m.sqnrDb() : none);
             g.writeNumberField("mismatched", m.mismatched());
             number(g, "mismatched_fraction", l.numel() == 0 ? 0 : (double) m.mismatched() / l.numel());
             g.writeNumberField("finite_pairs", m.finitePairs());
+            // null means "undefined" (no finite pair); a difference of finite values too large for a
+            // double is a result, and says so.
+            if (m.finitePairs() > 0 && !(Double.isFinite(m.maxAbs()) && Double.isFinite(m.rmse()))) {
+                g.writeBooleanField("overflow", true);
+            }
         }
         if (d != null) writeLayerDiagnosis(g, d);
         if (l.tolerance() != null) {

@@ -62,6 +62,33 @@ class CliTest {
                 .contains("bug introduced at a, in element 3 of dim 0 (the other 3 clean)");
     }
 
+    /** Finite values whose difference overflows a double are a result (overflow), not "no finite pair". */
+    @Test
+    void anOverflowingDifferenceIsToldApartFromNoFinitePair() throws IOException {
+        String header = "{\"x\":{\"dtype\":\"F64\",\"shape\":[2],\"data_offsets\":[0,16]},"
+                + "\"y\":{\"dtype\":\"F64\",\"shape\":[2],\"data_offsets\":[16,32]}}";
+        Path ref = writeF64(tmp.resolve("r64.safetensors"), header, 1e308, 1, Double.NaN, Double.NaN);
+        Path cand = writeF64(tmp.resolve("c64.safetensors"), header, -1e308, 1, Double.NaN, Double.NaN);
+        Path json = tmp.resolve("o.json");
+        run("compare", ref.toString(), cand.toString(), "--json", json.toString(), "--quiet");
+        JsonNode layers = new ObjectMapper().readTree(json.toFile()).get("layers");
+        JsonNode x = layers.get(0), y = layers.get(1);
+        assertThat(x.get("finite_pairs").asLong()).isEqualTo(2);
+        assertThat(x.get("max_abs").isNull()).isTrue();
+        assertThat(x.get("overflow").asBoolean()).isTrue();
+        assertThat(y.get("finite_pairs").asLong()).isZero();
+        assertThat(y.get("max_abs").isNull()).isTrue();
+        assertThat(y.has("overflow")).isFalse();
+    }
+
+    private static Path writeF64(Path file, String header, double... values) throws IOException {
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(8 + header.length() + 8 * values.length)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        buf.putLong(header.length()).put(header.getBytes(StandardCharsets.US_ASCII));
+        for (double v : values) buf.putDouble(v);
+        return Files.write(file, buf.array());
+    }
+
     /** Two float32 tensors "a" and "b" of four elements each. */
     private static Path safetensors(Path file, float[] a, float[] b) throws IOException {
         String header = "{\"a\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]},"
