@@ -8,7 +8,6 @@ import dev.layerdiff.stats.SideStats;
 import dev.layerdiff.stats.SliceStats;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -35,18 +34,10 @@ public final class Diagnoser {
     static final double GROWTH = 2;
     /** How many units of error a layer may add by its own rounding (the first noisy layer grows from 0). */
     static final double FROM_ZERO = 4;
-    /** From the data: the floor is the smallest precision whose unit is within this factor of the median layer error. */
-    static final double TYPICAL_UNITS = 4;
     /** An element is grossly off when its error exceeds this many units. */
     static final double GROSS = 8;
     /** A slice with this fraction of grossly-off elements is structured damage, not scattered mask flips. */
     static final double STRUCTURED_FILL = 0.2;
-    /** Slices smaller than this are too small to tell a fill from a few flips. */
-    static final long MIN_SLICE = 32;
-    /** Localized: the indices carrying this share of the squared error ... */
-    static final double LOCAL_SHARE = 0.95;
-    /** ... while the other indices are at least this many times quieter. */
-    static final double LOCAL_CONTRAST = 10;
     /** Upstream error this large leaves nothing to compare: no layer after it can be told to introduce more. */
     static final double SIGNAL_LOST = 0.5;
     /** Suspects listed per group. */
@@ -78,7 +69,7 @@ public final class Diagnoser {
     /** Diagnoses a comparison. */
     public Diagnosis diagnose(Report report) throws IOException {
         List<String> notes = new ArrayList<>();
-        Floor floor = floor(report);
+        NoiseFloor floor = NoiseFloor.of(report, precision);
         Map<Group, GroupDiagnosis> groups = new EnumMap<>(Group.class);
         Map<String, LayerDiagnosis> layers = new LinkedHashMap<>();
         double upstream = 0;
@@ -87,7 +78,7 @@ public final class Diagnoser {
             List<LayerReport> walk = report.walk(g);
             if (walk.isEmpty()) continue;
             double start = g == Group.ACTIVATIONS ? 0 : upstream;
-            GroupDiagnosis gd = walk(g, walk, start, bugUpstream, floor.unit, layers);
+            GroupDiagnosis gd = walk(g, walk, start, bugUpstream, floor.unit(), layers);
             bugUpstream |= gd.verdict() == Verdict.BUG;
             groups.put(g, gd);
             for (LayerReport l : walk) upstream = Math.max(upstream, finiteOrZero(l.metrics().relativeError()));
@@ -95,7 +86,7 @@ public final class Diagnoser {
         if (report.backend().startsWith("cuda") && layers.values().stream().anyMatch(l -> !l.slices().isEmpty())) {
             notes.add("slice breakdowns of flagged layers were computed on the CPU (not yet in the CUDA kernels)");
         }
-        return new Diagnosis(floor.unit, floor.source, groups, layers, notes);
+        return new Diagnosis(floor.unit(), floor.source(), groups, layers, notes);
     }
 
     /**
@@ -134,7 +125,7 @@ public final class Diagnoser {
                 SideStats rs = l.referenceStats();
                 double rms = Math.sqrt(rs.std() * rs.std() + rs.mean() * rs.mean());
                 breakdown = List.of(slices.slices(l.name(), GROSS * u, Double.isFinite(rms) ? rms : 0));
-                double fill = structuredFill(breakdown, l.numel());
+                double fill = ErrorShape.structuredFill(breakdown, l.numel());
                 if (!nonfinite && fill < STRUCTURED_FILL) {
                     role = introducedBefore ? Role.INHERITED : Role.NOISE;
                     others.add(new Suspect(l.name(), score, String.format(
@@ -142,10 +133,10 @@ public final class Diagnoser {
                                     + " (rounding flipping a ReLU or dropout mask)", e / u, score, 100 * fill, GROSS)));
                 } else {
                     role = Role.INTRODUCED;
-                    where = localize(breakdown, l.referenceShape().length);
+                    where = ErrorShape.localize(breakdown, l.referenceShape().length);
                     if (introducedAt == null) introducedAt = l.name();
                     introducedBefore = true;
-                    String why = reason(e, u, score, upstream, nonfinite, grossFraction(breakdown, l.numel()), fill, where);
+                    String why = reason(e, u, score, upstream, nonfinite, ErrorShape.grossFraction(breakdown, l.numel()), fill, where);
                     if (refereed) why += String.format("; against the referee %s: %.3g, the reference's own %.3g",
                             referee.source(), candGold, refGold);
                     culprits.add(new Suspect(l.name(), score, why));
@@ -182,111 +173,6 @@ public final class Diagnoser {
     private static boolean newNonfinite(LayerReport l) {
         SideStats r = l.referenceStats(), c = l.candidateStats();
         return c.nan() + c.inf() > r.nan() + r.inf();
-    }
-
-    /** The fraction of all elements whose error is gross. */
-    static double grossFraction(List<SliceStats> breakdown, long numel) {
-        if (breakdown.isEmpty() || numel == 0) return 1;
-        return (double) Arrays.stream(breakdown.get(0).gross()).sum() / numel;
-    }
-
-    /**
-     * The largest fraction of grossly-off elements in any slice big enough to tell (the whole tensor's
-     * fraction when no slice is).
-     */
-    static double structuredFill(List<SliceStats> breakdown, long numel) {
-        double fill = -1;
-        long gross = -1;
-        for (SliceStats s : breakdown) {
-            if (gross < 0) gross = Arrays.stream(s.gross()).sum();
-            if (s.elements() < MIN_SLICE) continue;
-            for (int i = 0; i < s.size(); i++) fill = Math.max(fill, s.grossFill(i));
-        }
-        if (fill >= 0) return fill;
-        return gross < 0 || numel == 0 ? 1 : (double) gross / numel;
-    }
-
-    /**
-     * The dimension along which a few indices carry the error while the rest are clean; the one that
-     * names the smaller share of its indices when both do.
-     */
-    static Localized localize(List<SliceStats> breakdown, int rank) {
-        Localized best = null;
-        double bestShare = 2;
-        for (SliceStats s : breakdown) {
-            int n = s.size();
-            if (n < 2) continue;
-            double total = Arrays.stream(s.sumSqDiff()).sum();
-            if (!(total > 0) || !Double.isFinite(total)) continue;
-            Integer[] order = new Integer[n];
-            for (int i = 0; i < n; i++) order[i] = i;
-            Arrays.sort(order, Comparator.comparingDouble((Integer i) -> s.sumSqDiff()[i]).reversed());
-            double acc = 0;
-            int k = 0;
-            while (k < n && acc < LOCAL_SHARE * total) acc += s.sumSqDiff()[order[k++]];
-            if (k >= n) continue;
-            double weakestCarrier = s.sumSqDiff()[order[k - 1]], loudestRest = s.sumSqDiff()[order[k]];
-            // Squared sums: a contrast of 10 in RMS error is 100 in squares.
-            if (loudestRest * LOCAL_CONTRAST * LOCAL_CONTRAST > weakestCarrier) continue;
-            double share = (double) k / n;
-            if (share < bestShare) {
-                List<Integer> idx = new ArrayList<>();
-                for (int i = 0; i < k; i++) idx.add(order[i]);
-                idx.sort(null);
-                best = new Localized(s.dim(), idx, n - k, rank);
-                bestShare = share;
-            }
-        }
-        return best;
-    }
-
-    private record Floor(double unit, String source) {}
-
-    /**
-     * The unit roundoff to judge against: the coarsest of the dumps' dtypes and {@code --precision};
-     * without {@code --precision}, also what the data says, since a float32 dump of a tf32 or bf16 run
-     * says nothing of it in its dtype. The data's precision is the finest standard one that the median
-     * error is typical of, over the layers met (activations forward, then gradients backward) before
-     * the first error that no precision explains: a bug's inherited errors say nothing of the precision.
-     */
-    private Floor floor(Report report) {
-        double dtypeUnit = 0;
-        for (LayerReport l : report.layers()) {
-            if (l.metrics() == null) continue;
-            dtypeUnit = Math.max(dtypeUnit, Math.max(Precision.unitOf(l.referenceDtype()), Precision.unitOf(l.candidateDtype())));
-        }
-        if (dtypeUnit == 0) dtypeUnit = Precision.FP32.unit();
-        Floor fromDtypes = new Floor(dtypeUnit, "the dumps' dtypes (" + nameOf(dtypeUnit) + ")");
-        if (precision != null) {
-            return precision.unit() > dtypeUnit ? new Floor(precision.unit(), "--precision " + precision.cliName()) : fromDtypes;
-        }
-        List<Double> errors = new ArrayList<>();
-        walk:
-        for (Group g : Group.values()) {
-            for (LayerReport l : report.walk(g)) {
-                double e = l.metrics().relativeError();
-                if (!(e <= TYPICAL_UNITS * Precision.BF16.unit())) break walk;
-                if (e > 0) errors.add(e);
-            }
-        }
-        if (errors.isEmpty()) return fromDtypes;
-        errors.sort(null);
-        double median = errors.get(errors.size() / 2);
-        for (Precision p : new Precision[] {Precision.FP32, Precision.TF32, Precision.BF16}) {
-            if (p.unit() < dtypeUnit || median > TYPICAL_UNITS * p.unit()) continue;
-            if (p.unit() == dtypeUnit) return fromDtypes;
-            return new Floor(p.unit(), String.format("the data: a median layer error of %.2g, typical of %s (stored as %s)",
-                    median, p == Precision.TF32 ? "tf32 or fp16" : p.cliName(), nameOf(dtypeUnit)));
-        }
-        return fromDtypes;
-    }
-
-    private static String nameOf(double unit) {
-        if (unit == Precision.BF16.unit()) return "bf16";
-        if (unit == Precision.FP16.unit()) return "fp16";
-        if (unit == Precision.FP32.unit()) return "fp32";
-        if (unit == Precision.FP64.unit()) return "fp64";
-        return String.format("u = %.3g", unit);
     }
 
     private static double finiteOrZero(double x) {

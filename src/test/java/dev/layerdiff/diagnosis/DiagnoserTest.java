@@ -29,15 +29,15 @@ class DiagnoserTest {
     @Test
     void localisedWhereAFewIndicesCarryTheErrorAndTheRestAreTenTimesQuieter() {
         SliceStats dim0 = slices(0, new double[] {1e-6, 4, 3}, new long[3], 100);
-        Localized where = Diagnoser.localize(List.of(dim0), 4);
+        Localized where = ErrorShape.localize(List.of(dim0), 4);
         assertThat(where.dim()).isZero();
         assertThat(where.indices()).containsExactly(1, 2);
         assertThat(where.describe()).isEqualTo("batch elements 1, 2 of dim 0 (the other one clean)");
         // The rest only 3x quieter in RMS (9x in squares): not clean, so not localised.
-        assertThat(Diagnoser.localize(List.of(slices(0, new double[] {0.5, 4, 4.5}, new long[3], 100)), 4)).isNull();
+        assertThat(ErrorShape.localize(List.of(slices(0, new double[] {0.5, 4, 4.5}, new long[3], 100)), 4)).isNull();
         // Every index carries it: nothing to localise.
-        assertThat(Diagnoser.localize(List.of(slices(0, new double[] {1, 1, 1}, new long[3], 100)), 4)).isNull();
-        assertThat(Diagnoser.localize(List.of(slices(0, new double[3], new long[3], 100)), 4)).isNull();
+        assertThat(ErrorShape.localize(List.of(slices(0, new double[] {1, 1, 1}, new long[3], 100)), 4)).isNull();
+        assertThat(ErrorShape.localize(List.of(slices(0, new double[3], new long[3], 100)), 4)).isNull();
     }
 
     @Test
@@ -45,7 +45,7 @@ class DiagnoserTest {
         SliceStats dim0 = slices(0, new double[] {0, 5, 5, 0}, new long[4], 64); // 2 of 4
         double[] d1 = new double[16];
         d1[5] = 10; // 1 of 16
-        Localized where = Diagnoser.localize(List.of(dim0, slices(1, d1, new long[16], 16)), 3);
+        Localized where = ErrorShape.localize(List.of(dim0, slices(1, d1, new long[16], 16)), 3);
         assertThat(where.dim()).isEqualTo(1);
         assertThat(where.indices()).containsExactly(5);
         assertThat(where.describe()).isEqualTo("dim 1 index 5 (the other 15 clean)");
@@ -54,13 +54,13 @@ class DiagnoserTest {
     @Test
     void structureIsTheFillOfTheWorstSliceBigEnoughToTell() {
         // 3 of 4 slices clean, one with 60 of 100 elements grossly off: structured.
-        assertThat(Diagnoser.structuredFill(List.of(slices(0, new double[4], new long[] {0, 60, 0, 0}, 100)), 400))
+        assertThat(ErrorShape.structuredFill(List.of(slices(0, new double[4], new long[] {0, 60, 0, 0}, 100)), 400))
                 .isEqualTo(0.6);
         // Scattered: 2 gross elements in every slice of 100.
-        assertThat(Diagnoser.structuredFill(List.of(slices(0, new double[4], new long[] {2, 2, 2, 2}, 100)), 400))
+        assertThat(ErrorShape.structuredFill(List.of(slices(0, new double[4], new long[] {2, 2, 2, 2}, 100)), 400))
                 .isEqualTo(0.02);
         // Slices of 4 elements are too small to tell a fill from one flip: the whole tensor's fraction.
-        assertThat(Diagnoser.structuredFill(List.of(slices(0, new double[4], new long[] {1, 0, 0, 0}, 4)), 16))
+        assertThat(ErrorShape.structuredFill(List.of(slices(0, new double[4], new long[] {1, 0, 0, 0}, 4)), 16))
                 .isEqualTo(1 / 16.0);
     }
 
