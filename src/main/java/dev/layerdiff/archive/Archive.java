@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * An opened dump: an ordered list of named tensors whose data stays in the file (memory-mapped or
- * streamed) until read. Close it to release mappings; buffers read from it are invalid afterwards.
+ * streamed) until read. Close it to release mappings and file handles; reads fail afterwards, while
+ * buffers read before stay valid for as long as they are reachable.
  */
 public interface Archive extends Closeable {
 

@@ -22,7 +22,8 @@ public interface TensorData {
     /**
      * Returns a read-only buffer positioned at 0 whose {@code limit()} is {@code length}, holding bytes
      * {@code [offset, offset + length)}. Its byte order is already set to the tensor's byte order.
-     * A buffer from a random-access source stays valid until the archive is closed.
+     * A buffer from a random-access source stays valid for as long as it is reachable, even after its
+     * archive is closed.
      *
      * @throws IOException if the bytes cannot be read (truncated file, corrupt compressed stream); the
      *     message names the file and the problem
