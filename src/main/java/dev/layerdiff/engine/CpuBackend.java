@@ -63,11 +63,11 @@ public final class CpuBackend implements CompareBackend {
         List<Future<?>> futures = new ArrayList<>();
         for (int p = 0; p < tasks.size(); p++) {
             PairTask task = tasks.get(p);
-            int slot = p;
+            int index = p;
             long n = task.reference().numel();
             boolean random = task.reference().data().isRandomAccess() && task.candidate().data().isRandomAccess();
             int chunks = random ? (int) Math.max(1, (n + chunkElements - 1) / chunkElements) : 1;
-            PairJob job = new PairJob(task, chunks, r -> sink.accept(slot, r));
+            PairJob job = new PairJob(task, chunks, r -> sink.accept(index, r));
             if (!random) {
                 futures.add(pool.submit(() -> io(() -> job.runSequential(kernel, chunkElements))));
             } else {
@@ -86,7 +86,7 @@ public final class CpuBackend implements CompareBackend {
         List<Future<?>> futures = new ArrayList<>();
         for (int t = 0; t < tensors.size(); t++) {
             TensorEntry e = tensors.get(t);
-            int slot = t;
+            int index = t;
             long n = e.numel();
             boolean random = e.data().isRandomAccess();
             int chunks = random ? (int) Math.max(1, (n + chunkElements - 1) / chunkElements) : 1;
@@ -114,7 +114,7 @@ public final class CpuBackend implements CompareBackend {
                     if (left.decrementAndGet() == 0) {
                         SidePartial all = new SidePartial();
                         for (SidePartial sp : parts) all.merge(sp);
-                        results[slot] = new TensorSummary(all.toStats(), all.histogram);
+                        results[index] = new TensorSummary(all.toStats(), all.histogram);
                     }
                 })));
             }
