@@ -19,6 +19,11 @@ public final class MappedTensorData extends SizedTensorData {
     }
 
     @Override
+    public Pin pin() {
+        return file.pin()::close;
+    }
+
+    @Override
     protected ByteBuffer readInside(long offset, int length) throws IOException {
         return file.slice(start + offset, length);
     }

@@ -40,6 +40,11 @@ public final class StridedTensorData extends SizedTensorData {
     }
 
     @Override
+    public Pin pin() {
+        return storage.pin();
+    }
+
+    @Override
     protected ByteBuffer readInside(long offset, int length) throws IOException {
         if (length == 0) return ByteBuffer.allocate(0).asReadOnlyBuffer();
         long first = offset / itemSize;

@@ -68,12 +68,13 @@ public final class CpuBackend implements CompareBackend {
             boolean random = task.reference().data().isRandomAccess() && task.candidate().data().isRandomAccess();
             int chunks = random ? (int) Math.max(1, (n + chunkElements - 1) / chunkElements) : 1;
             PairJob job = new PairJob(task, chunks, r -> sink.accept(index, r));
+            TensorEntry[] sides = {task.reference(), task.candidate()};
             if (!random) {
-                futures.add(pool.submit(() -> io(() -> job.runSequential(kernel, chunkElements))));
+                futures.add(pool.submit(() -> io(() -> job.runSequential(kernel, chunkElements), sides)));
             } else {
                 for (int c = 0; c < chunks; c++) {
                     int chunk = c;
-                    futures.add(pool.submit(() -> io(() -> job.runChunk(kernel, chunk, chunkElements))));
+                    futures.add(pool.submit(() -> io(() -> job.runChunk(kernel, chunk, chunkElements), sides)));
                 }
             }
         }
@@ -116,7 +117,7 @@ public final class CpuBackend implements CompareBackend {
                         for (SidePartial sp : parts) all.merge(sp);
                         results[index] = new TensorSummary(all.toStats(), all.histogram);
                     }
-                })));
+                }, e)));
             }
         }
         await(futures);
@@ -133,11 +134,19 @@ public final class CpuBackend implements CompareBackend {
         void run() throws IOException;
     }
 
-    private static void io(IoAction a) {
+    /**
+     * Runs a task with the tensors it reads pinned: it drops their buffers when it ends, so closing the
+     * archives afterwards releases the files at once (see {@link TensorData#pin}).
+     */
+    private static void io(IoAction a, TensorEntry... reads) {
+        TensorData.Pin[] pins = new TensorData.Pin[reads.length];
         try {
+            for (int i = 0; i < reads.length; i++) pins[i] = reads[i].data().pin();
             a.run();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            for (TensorData.Pin p : pins) if (p != null) p.close();
         }
     }
 

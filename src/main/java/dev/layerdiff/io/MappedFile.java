@@ -10,6 +10,8 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -24,11 +26,13 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * mappings. Reads use absolute slices only and are thread-safe.
  *
  * <p>After {@link #close} every read throws {@link IllegalStateException}, and no buffer handed out
- * before it ever points at unmapped memory (reading one would kill the JVM, in native code or not):
- * a window that {@link #slice} lent a buffer of is left to the garbage collector, which unmaps it once
- * that buffer and every buffer sliced from it are unreachable. Windows that only {@link #bytes} read
- * are unmapped at once (where the JDK lets us), since a lingering mapping of a multi-GiB file holds
- * address space and, on Windows, the file itself.
+ * before it ever points at unmapped memory (reading one would kill the JVM, in native code or not).
+ * Close unmaps at once (where the JDK lets us), since a lingering mapping of a multi-GiB file holds
+ * address space, page tables and, on Windows, the file itself; but only windows no buffer is still
+ * owed from. A reader that {@link #pin}s the file owns the buffers it slices until it unpins, and a
+ * close meanwhile waits for the last unpin to unmap; a buffer sliced outside a pin is lent for good,
+ * and its window is left to the garbage collector, which unmaps it once that buffer and every buffer
+ * sliced from it are unreachable.
  */
 public final class MappedFile implements Closeable {
 
@@ -45,11 +49,17 @@ public final class MappedFile implements Closeable {
     private final long window;
     private final int maxRead;
     private final AtomicReferenceArray<MappedByteBuffer> windows;
-    /** 1 where {@link #slice} handed out a buffer of the window: only the GC may unmap it. */
+    /** 1 where {@link #slice} lent a buffer of the window outside a pin: only the GC may unmap it. */
     private final AtomicIntegerArray lent;
-    /** Held shared by copies out of a window, exclusive by {@link #close} while it unmaps. */
+    /** Threads holding a pin, with how many: their slices are owed back at unpin, not lent. */
+    private final ConcurrentHashMap<Thread, Integer> pinnedBy = new ConcurrentHashMap<>();
+    /** Held shared by copies out of a window, exclusive while windows are unmapped. */
     private final ReadWriteLock unmapping = new ReentrantReadWriteLock();
     private volatile boolean closed;
+    /** Open pins; guarded by this. */
+    private int pins;
+    /** Whether the windows were released; guarded by this. */
+    private boolean released;
     /** Time of the last size check (see {@link #checkNotShrunk}). */
     private volatile long sizeCheckedAt = System.nanoTime() - 2 * SIZE_CHECK_NANOS;
 
@@ -107,9 +117,9 @@ public final class MappedFile implements Closeable {
         if (length == 0) return ByteBuffer.allocate(0).asReadOnlyBuffer();
         int index = (int) (offset / window);
         MappedByteBuffer w = window(index);
-        if (lent.get(index) == 0) lent.set(index, 1);
-        // close() sets closed, then reads lent: one of the two sees the other's write, so it never
-        // unmaps a window whose buffer this returns.
+        if (lent.get(index) == 0 && !pinnedBy.containsKey(Thread.currentThread())) lent.set(index, 1);
+        // close() sets closed, then reads lent (or waits for the pin): one of the two sees the other's
+        // write, so it never unmaps a window whose buffer this returns.
         if (closed) throw closedException();
         checkNotShrunk();
         return w.slice((int) (offset - index * window), length);
@@ -196,15 +206,65 @@ public final class MappedFile implements Closeable {
     }
 
     /**
-     * Refuses further reads, unmaps the windows no buffer was lent from, leaves the others to the GC and
-     * closes the file; idempotent.
+     * Keeps every buffer this thread slices valid until the pin is closed, even past {@link #close};
+     * such buffers must not be used after that. A reader pins for the span of its work so that closing
+     * the file afterwards can unmap at once.
+     *
+     * @throws IllegalStateException if the file was closed
+     */
+    public Pin pin() {
+        synchronized (this) {
+            if (closed) throw closedException();
+            pins++;
+        }
+        Thread t = Thread.currentThread();
+        pinnedBy.merge(t, 1, Integer::sum);
+        return new Pin(t);
+    }
+
+    /** A {@link #pin} held; closing it is idempotent. */
+    public final class Pin implements AutoCloseable {
+        private final Thread thread;
+        private final AtomicBoolean open = new AtomicBoolean(true);
+
+        private Pin(Thread thread) {
+            this.thread = thread;
+        }
+
+        @Override
+        public void close() {
+            if (!open.getAndSet(false)) return;
+            pinnedBy.computeIfPresent(thread, (t, n) -> n == 1 ? null : n - 1);
+            boolean last;
+            synchronized (MappedFile.this) {
+                last = --pins == 0 && closed;
+            }
+            if (last) release();
+        }
+    }
+
+    /**
+     * Refuses further reads and closes the file; unmaps the windows no buffer is owed from, now or, while
+     * the file is pinned, at the last unpin; idempotent.
      */
     @Override
     public void close() throws IOException {
+        boolean pinned;
         // Not under the monitor while waiting for copies: a copy may need it to map a window.
         synchronized (this) {
             if (closed) return;
             closed = true;
+            pinned = pins > 0;
+        }
+        if (!pinned) release();
+        channel.close();
+    }
+
+    /** Unmaps the windows that lent nothing and drops the others, for the GC; once. */
+    private void release() {
+        synchronized (this) {
+            if (released) return;
+            released = true;
         }
         unmapping.writeLock().lock();
         try {
@@ -215,7 +275,6 @@ public final class MappedFile implements Closeable {
         } finally {
             unmapping.writeLock().unlock();
         }
-        channel.close();
     }
 
     /** Throws unless {@code [offset, offset + length)} lies in the file; for checking untrusted headers. */

@@ -147,6 +147,23 @@ class MappedFileTest {
         assertThat(kept.get(7)).isZero();
     }
 
+    @Test
+    void aPinnedReaderKeepsItsBuffersUntilItUnpinsThenCloseUnmaps() throws IOException {
+        Path maps = Path.of("/proc/self/maps");
+        Path p = Files.write(tmp.resolve("pinned.bin"), new byte[8192]);
+        MappedFile f = MappedFile.open(p);
+        MappedFile.Pin pin = f.pin();
+        ByteBuffer owed = f.slice(100, 8);
+        f.close();
+        assertThat(owed.get(7)).isZero();
+        assertThatThrownBy(() -> f.slice(100, 8)).isInstanceOf(IllegalStateException.class).hasMessageContaining("is closed");
+        assertThatThrownBy(f::pin).isInstanceOf(IllegalStateException.class).hasMessageContaining("is closed");
+        if (Files.isReadable(maps)) assertThat(Files.readString(maps)).contains(p.toRealPath().toString());
+        pin.close();
+        pin.close();
+        if (Files.isReadable(maps)) assertThat(Files.readString(maps)).doesNotContain(p.toRealPath().toString());
+    }
+
     /** A file cut short by another process while open: a clear error naming it, never a SIGBUS. */
     @Test
     void aFileThatShrinksWhileOpenIsAnErrorNotACrash() throws IOException {

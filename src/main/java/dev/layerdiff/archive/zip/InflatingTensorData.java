@@ -18,6 +18,12 @@ public final class InflatingTensorData extends SizedTensorData {
         this.start = start;
     }
 
+    /** The inflater reads its input in place, from the mapped file. */
+    @Override
+    public Pin pin() {
+        return source.pin();
+    }
+
     @Override
     protected ByteBuffer readInside(long offset, int length) throws IOException {
         return ByteBuffer.wrap(source.read(start + offset, length)).asReadOnlyBuffer();
