@@ -109,8 +109,8 @@ class MappedFileTest {
                 for (int t = 0; t < 4; t++) {
                     int seed = t;
                     readers.add(pool.submit(() -> {
-                        for (int k = 0; ; k++) {
-                            int off = (k * 7919 + seed * 104729) % (n - 256);
+                        for (long k = 0; ; k++) {
+                            int off = (int) ((k * 7919L + seed * 104729L) % (n - 256));
                             try {
                                 byte last = seed % 2 == 0 ? d.read(off, 256).get(255) : f.bytes(off, 256)[255];
                                 if (last != (byte) ((off + 255) * 7 + 3)) return "wrong byte at " + (off + 255);
