@@ -10,14 +10,19 @@ import java.util.Map;
 
 /**
  * An opened dump: an ordered list of named tensors whose data stays in the file (memory-mapped or
- * streamed) until read. Close it to release mappings; buffers read from it are invalid afterwards.
+ * streamed) until read. Close it to release mappings and file handles; reads fail afterwards, while
+ * buffers read before stay valid for as long as they are reachable.
  */
 public interface Archive extends Closeable {
 
     /** The file or directory this archive was opened from. */
     Path path();
 
-    /** Format name: {@code npy}, {@code npz}, {@code npy-dir}, {@code pt-dir}, {@code safetensors} or {@code pt}. */
+    /**
+     * Format name: the {@link ArchiveFormat#name()} of the format that read it ({@code npy}, {@code npz},
+     * {@code safetensors}, {@code pt}); for a directory, its files' format and {@code -dir}
+     * ({@code npy-dir}, {@code pt-dir}; {@code npy+pt-dir} for a mix).
+     */
     String format();
 
     /** Tensors in the archive's order (execution order where the producer recorded it). */
@@ -25,6 +30,12 @@ public interface Archive extends Closeable {
 
     /** String metadata the archive carries (safetensors {@code __metadata__}); empty if none. */
     Map<String, String> metadata();
+
+    /**
+     * True if the file holds one tensor without a name, which the archive named after the file (a .npy,
+     * a torch.save of a bare tensor); a directory of such files uses the file names alone.
+     */
+    default boolean namedAfterFile() { return false; }
 
     /** Releases mappings and file handles; idempotent. */
     @Override

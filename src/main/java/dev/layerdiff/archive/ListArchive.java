@@ -18,11 +18,19 @@ public final class ListArchive implements Archive {
     private final List<TensorEntry> tensors;
     private final Map<String, String> metadata;
     private final List<Closeable> resources;
+    private final boolean namedAfterFile;
     private boolean closed;
 
     /** Takes ownership of {@code resources}: they are closed, last first, when the archive is closed. */
     public ListArchive(Path path, String format, List<TensorEntry> tensors, Map<String, String> metadata,
             List<? extends Closeable> resources) {
+        this(path, format, tensors, metadata, resources, false);
+    }
+
+    /** As above, for a file whose one tensor has no name but the file's ({@link Archive#namedAfterFile()}). */
+    public ListArchive(Path path, String format, List<TensorEntry> tensors, Map<String, String> metadata,
+            List<? extends Closeable> resources, boolean namedAfterFile) {
+        this.namedAfterFile = namedAfterFile;
         this.path = path;
         this.format = format;
         this.tensors = List.copyOf(tensors);
@@ -41,6 +49,9 @@ public final class ListArchive implements Archive {
 
     @Override
     public Map<String, String> metadata() { return metadata; }
+
+    @Override
+    public boolean namedAfterFile() { return namedAfterFile; }
 
     @Override
     public synchronized void close() throws IOException {

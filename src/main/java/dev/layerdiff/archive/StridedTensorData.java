@@ -1,7 +1,6 @@
 package dev.layerdiff.archive;
 
-import dev.layerdiff.tensor.Ranges;
-
+import dev.layerdiff.tensor.Shapes;
 import dev.layerdiff.tensor.TensorData;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,7 +11,7 @@ import java.nio.ByteOrder;
  * read walks only the elements it returns and touches the storage through bounded slices, so memory use
  * is the read's length plus one chunk. Random access and thread-safe: reads share no mutable state.
  */
-public final class StridedTensorData implements TensorData {
+public final class StridedTensorData extends SizedTensorData {
     private static final int CHUNK = 1 << 20;
 
     private final TensorData storage;
@@ -20,8 +19,6 @@ public final class StridedTensorData implements TensorData {
     private final long[] shape;
     private final long[] strides;
     private final int itemSize;
-    private final long byteSize;
-    private final ByteOrder order;
 
     /**
      * @param storage       random-access bytes of the underlying storage
@@ -32,6 +29,7 @@ public final class StridedTensorData implements TensorData {
      */
     public StridedTensorData(TensorData storage, long storageOffset, long[] shape, long[] strides, int itemSize,
             ByteOrder order) {
+        super(Shapes.numel(shape) * itemSize, order, true);
         if (!storage.isRandomAccess()) throw new IllegalArgumentException("a strided view needs a random-access storage");
         if (shape.length != strides.length) throw new IllegalArgumentException("shape and strides differ in rank");
         this.storage = storage;
@@ -39,29 +37,22 @@ public final class StridedTensorData implements TensorData {
         this.shape = shape.clone();
         this.strides = strides.clone();
         this.itemSize = itemSize;
-        long n = 1;
-        for (long d : shape) n *= d;
-        this.byteSize = n * itemSize;
-        this.order = order;
     }
 
     @Override
-    public long byteSize() { return byteSize; }
+    public Pin pin() {
+        return storage.pin();
+    }
 
     @Override
-    public boolean isRandomAccess() { return true; }
-
-    /** @throws IllegalArgumentException if {@code length} exceeds {@link MappedFile#MAX_READ} */
-    @Override
-    public ByteBuffer read(long offset, int length) throws IOException {
-        Ranges.check(offset, length, byteSize);
-        if (length == 0) return ByteBuffer.allocate(0).order(order).asReadOnlyBuffer().order(order);
+    protected ByteBuffer readInside(long offset, int length) throws IOException {
+        if (length == 0) return ByteBuffer.allocate(0).asReadOnlyBuffer();
         long first = offset / itemSize;
         long end = (offset + length + itemSize - 1) / itemSize;
         byte[] out = new byte[Math.toIntExact((end - first) * itemSize)];
         gather(first, end - first, out);
         int skip = (int) (offset - first * itemSize);
-        return ByteBuffer.wrap(out, skip, length).slice().asReadOnlyBuffer().order(order);
+        return ByteBuffer.wrap(out, skip, length).slice().asReadOnlyBuffer();
     }
 
     private void gather(long firstElement, long count, byte[] out) throws IOException {

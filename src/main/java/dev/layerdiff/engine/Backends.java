@@ -19,13 +19,26 @@ public final class Backends {
     private Backends() {}
 
     /**
+     * The CPU backend of this JVM: its pool is sized to the cores and its kernel is chosen once per JVM,
+     * so another instance per selection would only add idle threads.
+     */
+    private static final class SharedCpu {
+        static final CpuBackend INSTANCE = new CpuBackend();
+    }
+
+    private static CompareBackend cpu() {
+        CpuKernels.lookup(); // rejects a bad -Dlayerdiff.native or -Dlayerdiff.simd on every selection
+        return SharedCpu.INSTANCE;
+    }
+
+    /**
      * Returns the backend for a device: CPU, CUDA (throwing {@link BackendUnavailableException} with the
      * reason if it cannot run), or for AUTO the CUDA backend when its probe succeeds, else the CPU (logging
      * why, once).
      */
     public static CompareBackend select(Device device) {
         return switch (device) {
-            case CPU -> new CpuBackend();
+            case CPU -> cpu();
             case CUDA -> {
                 CompareBackend cuda = tryCuda();
                 if (cuda == null) {
@@ -40,7 +53,7 @@ public final class Backends {
                     loggedFallback = true;
                     LOG.info(() -> "using the CPU backend: " + describe(cudaCause));
                 }
-                yield new CpuBackend();
+                yield cpu();
             }
         };
     }

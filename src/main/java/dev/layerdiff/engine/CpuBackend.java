@@ -63,17 +63,18 @@ public final class CpuBackend implements CompareBackend {
         List<Future<?>> futures = new ArrayList<>();
         for (int p = 0; p < tasks.size(); p++) {
             PairTask task = tasks.get(p);
-            int slot = p;
+            int index = p;
             long n = task.reference().numel();
             boolean random = task.reference().data().isRandomAccess() && task.candidate().data().isRandomAccess();
             int chunks = random ? (int) Math.max(1, (n + chunkElements - 1) / chunkElements) : 1;
-            PairJob job = new PairJob(task, chunks, r -> sink.accept(slot, r));
+            PairJob job = new PairJob(task, chunks, r -> sink.accept(index, r));
+            TensorEntry[] sides = {task.reference(), task.candidate()};
             if (!random) {
-                futures.add(pool.submit(() -> io(() -> job.runSequential(kernel, chunkElements))));
+                futures.add(pool.submit(() -> io(() -> job.runSequential(kernel, chunkElements), sides)));
             } else {
                 for (int c = 0; c < chunks; c++) {
                     int chunk = c;
-                    futures.add(pool.submit(() -> io(() -> job.runChunk(kernel, chunk, chunkElements))));
+                    futures.add(pool.submit(() -> io(() -> job.runChunk(kernel, chunk, chunkElements), sides)));
                 }
             }
         }
@@ -86,7 +87,7 @@ public final class CpuBackend implements CompareBackend {
         List<Future<?>> futures = new ArrayList<>();
         for (int t = 0; t < tensors.size(); t++) {
             TensorEntry e = tensors.get(t);
-            int slot = t;
+            int index = t;
             long n = e.numel();
             boolean random = e.data().isRandomAccess();
             int chunks = random ? (int) Math.max(1, (n + chunkElements - 1) / chunkElements) : 1;
@@ -114,9 +115,9 @@ public final class CpuBackend implements CompareBackend {
                     if (left.decrementAndGet() == 0) {
                         SidePartial all = new SidePartial();
                         for (SidePartial sp : parts) all.merge(sp);
-                        results[slot] = new TensorSummary(all.toStats(), all.histogram);
+                        results[index] = new TensorSummary(all.toStats(), all.histogram);
                     }
-                })));
+                }, e)));
             }
         }
         await(futures);
@@ -133,11 +134,19 @@ public final class CpuBackend implements CompareBackend {
         void run() throws IOException;
     }
 
-    private static void io(IoAction a) {
+    /**
+     * Runs a task with the tensors it reads pinned: it drops their buffers when it ends, so closing the
+     * archives afterwards releases the files at once (see {@link TensorData#pin}).
+     */
+    private static void io(IoAction a, TensorEntry... reads) {
+        TensorData.Pin[] pins = new TensorData.Pin[reads.length];
         try {
+            for (int i = 0; i < reads.length; i++) pins[i] = reads[i].data().pin();
             a.run();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            for (TensorData.Pin p : pins) if (p != null) p.close();
         }
     }
 

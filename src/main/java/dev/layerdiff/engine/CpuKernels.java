@@ -20,8 +20,8 @@ import java.util.logging.Logger;
 public final class CpuKernels {
     private CpuKernels() {}
 
-    /** System property: {@code true} (require SIMD), {@code false} (never) or unset (when available). */
-    public static final String PROPERTY = "layerdiff.simd";
+    /** System property: {@code true} (require the SIMD kernel), {@code false} (never) or unset (when available). */
+    public static final String SIMD_PROPERTY = "layerdiff.simd";
     /** System property: {@code true} (require the native kernel), {@code false} (never) or unset. */
     public static final String NATIVE_PROPERTY = "layerdiff.native";
     static final String VECTOR_MODULE = "jdk.incubator.vector";
@@ -30,42 +30,36 @@ public final class CpuKernels {
 
     private static final Logger LOG = Logger.getLogger(CpuKernels.class.getName());
 
+    /** A kernel chosen once per JVM, and why the preferred one was refused (null if it was not). */
+    private record Choice(CpuKernel kernel, String cause) {
+        /** The kernel {@code load} gives unless refused ({@code refusal} or its own cause), else {@code fallback}'s. */
+        static Choice of(String what, String refusal, Supplier<Choice> load, Supplier<CpuKernel> fallback) {
+            Choice loaded = refusal == null ? load.get() : new Choice(null, refusal);
+            if (loaded.kernel() != null) return loaded;
+            // Quiet by default (FINE): the fallback kernels are correct, only slower.
+            LOG.log(Level.FINE, "layerdiff: {0} kernel off: {1}", new Object[] {what, loaded.cause()});
+            return new Choice(fallback.get(), loaded.cause());
+        }
+
+        static Choice refused(String cause) {
+            return new Choice(null, cause);
+        }
+    }
+
     /** The Java kernel, SIMD or scalar: chosen on first use, so a run the native kernel covers never loads the Vector API. */
-    private static final class JavaHolder {
-        static final JavaHolder INSTANCE = new JavaHolder();
-        final CpuKernel kernel;
-        final String cause;
-
-        private JavaHolder() {
-            String why = simdRefusal();
-            CpuKernel k = why == null ? loadSimd() : null;
-            if (k == null && why == null) why = lastProbeFailure;
-            kernel = k != null ? k : new ScalarKernel();
-            cause = why;
-            // Quiet by default (FINE): the Java kernels are correct, only slower.
-            if (why != null) LOG.log(Level.FINE, "layerdiff: SIMD kernel off: {0}; using the scalar CPU kernel", why);
-        }
+    private static final class JavaChoice {
+        static final Choice INSTANCE = Choice.of("SIMD", simdRefusal(), CpuKernels::loadSimd, ScalarKernel::new);
     }
 
-    private static final class Holder {
-        static final Holder INSTANCE = new Holder();
-        final CpuKernel kernel;
-        final String nativeCause;
+    /** The kernel {@link #lookup()} gives: native, else the Java one. */
+    private static final class NativeChoice {
+        static final Choice INSTANCE = Choice.of("native CPU", nativeRefusal(), CpuKernels::loadNative,
+                () -> JavaChoice.INSTANCE.kernel());
 
-        private Holder() {
-            String nativeWhy = nativeRefusal();
-            CpuKernel n = nativeWhy == null ? loadNative() : null;
-            if (n == null && nativeWhy == null) nativeWhy = lastNativeFailure;
-            nativeCause = nativeWhy;
-            kernel = n != null ? n : JavaHolder.INSTANCE.kernel;
-            if (nativeWhy != null) LOG.log(Level.FINE, "layerdiff: native CPU kernel off: {0}", nativeWhy);
-            LOG.log(Level.FINE, "layerdiff: using the {0} CPU kernel", kernel.name());
+        static {
+            LOG.log(Level.FINE, "layerdiff: using the {0} CPU kernel", INSTANCE.kernel().name());
         }
     }
-
-    private static String lastNativeFailure;
-
-    private static String lastProbeFailure;
 
     /**
      * The kernel to use in this JVM.
@@ -75,13 +69,13 @@ public final class CpuKernels {
      */
     public static CpuKernel lookup() {
         checkProperties();
-        return Holder.INSTANCE.kernel;
+        return NativeChoice.INSTANCE.kernel();
     }
 
     /** Fails with a one-line message, not an error in a class initializer, on a bad property value. */
     private static void checkProperties() {
         checkProperty(NATIVE_PROPERTY);
-        checkProperty(PROPERTY);
+        checkProperty(SIMD_PROPERTY);
     }
 
     private static void checkProperty(String name) {
@@ -94,13 +88,13 @@ public final class CpuKernels {
     /** The best Java kernel (SIMD or scalar): what the native kernel hands its other cases to. */
     public static CpuKernel java() {
         checkProperties();
-        return JavaHolder.INSTANCE.kernel;
+        return JavaChoice.INSTANCE.kernel();
     }
 
     /** Why {@link #lookup()} did not pick the native kernel, or null if it did. */
     public static String nativeUnavailabilityCause() {
         checkProperties();
-        return Holder.INSTANCE.nativeCause;
+        return NativeChoice.INSTANCE.cause();
     }
 
     /** The reference kernel (always available). */
@@ -111,7 +105,7 @@ public final class CpuKernels {
     /** Why {@link #lookup()} did not pick the SIMD kernel, or null if it did. */
     public static String simdUnavailabilityCause() {
         checkProperties();
-        return JavaHolder.INSTANCE.cause;
+        return JavaChoice.INSTANCE.cause();
     }
 
     /** Whether the vector module is in the boot layer (what {@code --add-modules} decides). */
@@ -129,7 +123,7 @@ public final class CpuKernels {
      * soft refusal (the core jar runs alone); an {@link UnsupportedOperationException} from the
      * constructor (another platform, no AVX2) too; anything else is a packaging bug and fails loudly.
      */
-    private static CpuKernel loadNative() {
+    private static Choice loadNative() {
         boolean required = "true".equals(System.getProperty(NATIVE_PROPERTY));
         CpuKernel k;
         try {
@@ -151,24 +145,23 @@ public final class CpuKernels {
             throw new IllegalStateException("packaging bug: cannot instantiate " + NATIVE_CLASS, e);
         }
         probe(k);
-        return k;
+        return new Choice(k, null);
     }
 
-    /** A soft refusal: remembered for {@code doctor}, an error only under {@code -Dlayerdiff.native=true}. */
-    private static CpuKernel refuseNative(String why, boolean required, Throwable cause) {
-        lastNativeFailure = why;
+    /** A soft refusal: kept for {@code doctor}, an error only under {@code -Dlayerdiff.native=true}. */
+    private static Choice refuseNative(String why, boolean required, Throwable cause) {
         if (required) throw new IllegalStateException("-D" + NATIVE_PROPERTY + "=true but " + why, cause);
-        return null;
+        return Choice.refused(why);
     }
 
     private static String simdRefusal() {
-        checkProperty(PROPERTY);
-        String p = System.getProperty(PROPERTY);
-        if ("false".equals(p)) return "disabled by -D" + PROPERTY + "=false";
+        checkProperty(SIMD_PROPERTY);
+        String p = System.getProperty(SIMD_PROPERTY);
+        if ("false".equals(p)) return "disabled by -D" + SIMD_PROPERTY + "=false";
         if (!vectorModulePresent()) {
             String why = "module " + VECTOR_MODULE + " is not in the boot layer; run java with --add-modules "
                     + VECTOR_MODULE + " to enable it";
-            if ("true".equals(p)) throw new IllegalStateException("-D" + PROPERTY + "=true but " + why);
+            if ("true".equals(p)) throw new IllegalStateException("-D" + SIMD_PROPERTY + "=true but " + why);
             return why;
         }
         return null;
@@ -179,7 +172,7 @@ public final class CpuKernels {
      * fails loudly; an {@link UnsupportedOperationException} from the constructor (e.g. vectors narrower
      * than 256 bits) is a soft refusal.
      */
-    private static CpuKernel loadSimd() {
+    private static Choice loadSimd() {
         Class<?> cls;
         try {
             cls = Class.forName(SIMD_CLASS);
@@ -192,16 +185,15 @@ public final class CpuKernels {
             k = (CpuKernel) cls.getConstructor().newInstance();
         } catch (InvocationTargetException e) {
             if (e.getCause() instanceof UnsupportedOperationException u) {
-                lastProbeFailure = u.getMessage();
-                if ("true".equals(System.getProperty(PROPERTY))) throw new IllegalStateException(u.getMessage(), u);
-                return null;
+                if ("true".equals(System.getProperty(SIMD_PROPERTY))) throw new IllegalStateException(u.getMessage(), u);
+                return Choice.refused(u.getMessage());
             }
             throw new IllegalStateException("SIMD kernel failed to start", e.getCause());
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("packaging bug: cannot instantiate " + SIMD_CLASS, e);
         }
         probe(k);
-        return k;
+        return new Choice(k, null);
     }
 
     /** Runs a trivial comparison (direct buffers, as mapped files give) so a linkage error surfaces here. */

@@ -1,6 +1,7 @@
 package dev.layerdiff.engine;
 
 import dev.layerdiff.stats.SliceStats;
+import dev.layerdiff.tensor.TensorData;
 import dev.layerdiff.tensor.TensorEntry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -26,6 +27,13 @@ public final class SliceKernel {
      * mismatch.
      */
     public static SliceStats[] compute(PairTask task, double grossThreshold, double scale) throws IOException {
+        // Pinned as the backends' reads are: the buffers are dropped on return, so a close can unmap at once.
+        try (TensorData.Pin r = task.reference().data().pin(); TensorData.Pin c = task.candidate().data().pin()) {
+            return breakdowns(task, grossThreshold, scale);
+        }
+    }
+
+    private static SliceStats[] breakdowns(PairTask task, double grossThreshold, double scale) throws IOException {
         TensorEntry ref = task.reference(), cand = task.candidate();
         long[] shape = ref.shape();
         if (shape.length == 0) return new SliceStats[0];

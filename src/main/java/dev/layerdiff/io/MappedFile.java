@@ -1,16 +1,21 @@
 package dev.layerdiff.io;
 
-import dev.layerdiff.io.BadFileException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A read-only file mapped lazily in overlapping windows, so that files larger than 2 GiB (the limit of
@@ -18,9 +23,16 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * <p>Window {@code i} covers {@code [i * WINDOW, i * WINDOW + WINDOW + MAX_READ)}: any read of at most
  * {@link #MAX_READ} bytes starting in window {@code i} lies wholly inside it, so a read never spans two
- * mappings. Reads use absolute slices only and are thread-safe. {@link #close} unmaps eagerly (where the
- * JDK lets us) because a lingering mapping of a multi-GiB file holds address space and, on Windows,
- * the file itself; buffers sliced earlier must not be used afterwards.
+ * mappings. Reads use absolute slices only and are thread-safe.
+ *
+ * <p>After {@link #close} every read throws {@link IllegalStateException}, and no buffer handed out
+ * before it ever points at unmapped memory (reading one would kill the JVM, in native code or not).
+ * Close unmaps at once (where the JDK lets us), since a lingering mapping of a multi-GiB file holds
+ * address space, page tables and, on Windows, the file itself; but only windows no buffer is still
+ * owed from. A reader that {@link #pin}s the file owns the buffers it slices until it unpins, and a
+ * close meanwhile waits for the last unpin to unmap; a buffer sliced outside a pin is lent for good,
+ * and its window is left to the garbage collector, which unmaps it once that buffer and every buffer
+ * sliced from it are unreachable.
  */
 public final class MappedFile implements Closeable {
 
@@ -37,7 +49,17 @@ public final class MappedFile implements Closeable {
     private final long window;
     private final int maxRead;
     private final AtomicReferenceArray<MappedByteBuffer> windows;
+    /** 1 where {@link #slice} lent a buffer of the window outside a pin: only the GC may unmap it. */
+    private final AtomicIntegerArray lent;
+    /** Threads holding a pin, with how many: their slices are owed back at unpin, not lent. */
+    private final ConcurrentHashMap<Thread, Integer> pinnedBy = new ConcurrentHashMap<>();
+    /** Held shared by copies out of a window, exclusive while windows are unmapped. */
+    private final ReadWriteLock unmapping = new ReentrantReadWriteLock();
     private volatile boolean closed;
+    /** Open pins; guarded by this. */
+    private int pins;
+    /** Whether the windows were released; guarded by this. */
+    private boolean released;
     /** Time of the last size check (see {@link #checkNotShrunk}). */
     private volatile long sizeCheckedAt = System.nanoTime() - 2 * SIZE_CHECK_NANOS;
 
@@ -49,6 +71,7 @@ public final class MappedFile implements Closeable {
         this.maxRead = maxRead;
         long count = size == 0 ? 0 : (size - 1) / window + 1;
         this.windows = new AtomicReferenceArray<>(Math.toIntExact(count));
+        this.lent = new AtomicIntegerArray(windows.length());
     }
 
     /** Opens {@code path} for reading with 1 GiB windows. */
@@ -81,7 +104,8 @@ public final class MappedFile implements Closeable {
     public int maxRead() { return maxRead; }
 
     /**
-     * Returns a read-only big-endian view of {@code [offset, offset + length)}, position 0.
+     * Returns a read-only big-endian view of {@code [offset, offset + length)}, position 0. It stays
+     * valid after {@link #close} for as long as it is reachable.
      *
      * @throws IllegalArgumentException if {@code length} exceeds {@link #maxRead()}
      * @throws IndexOutOfBoundsException if the range is outside the file
@@ -89,6 +113,19 @@ public final class MappedFile implements Closeable {
      * @throws BadFileException if the file has shrunk since it was opened
      */
     public ByteBuffer slice(long offset, int length) throws IOException {
+        checkRead(offset, length);
+        if (length == 0) return ByteBuffer.allocate(0).asReadOnlyBuffer();
+        int index = (int) (offset / window);
+        MappedByteBuffer w = window(index);
+        if (lent.get(index) == 0 && !pinnedBy.containsKey(Thread.currentThread())) lent.set(index, 1);
+        // close() sets closed, then reads lent (or waits for the pin): one of the two sees the other's
+        // write, so it never unmaps a window whose buffer this returns.
+        if (closed) throw closedException();
+        checkNotShrunk();
+        return w.slice((int) (offset - index * window), length);
+    }
+
+    private void checkRead(long offset, int length) {
         if (length < 0 || length > maxRead) {
             throw new IllegalArgumentException("read of " + length + " bytes; at most " + maxRead + " per read");
         }
@@ -96,11 +133,6 @@ public final class MappedFile implements Closeable {
             throw new IndexOutOfBoundsException("range [" + offset + ", " + (offset + length) + ") outside the file "
                     + name() + " of " + size + " bytes");
         }
-        if (length == 0) return ByteBuffer.allocate(0).asReadOnlyBuffer();
-        int index = (int) (offset / window);
-        MappedByteBuffer w = window(index);
-        checkNotShrunk();
-        return w.slice((int) (offset - index * window), length);
     }
 
     /**
@@ -113,31 +145,55 @@ public final class MappedFile implements Closeable {
         long t = System.nanoTime();
         if (t - sizeCheckedAt < SIZE_CHECK_NANOS) return;
         sizeCheckedAt = t;
-        long now = channel.size();
+        long now;
+        try {
+            now = channel.size();
+        } catch (ClosedChannelException e) {
+            if (closed) throw closedException(); // a read racing close() fails as one after it
+            throw e;
+        }
         if (now < size) {
             throw new BadFileException(name(), "the file shrank from " + size + " to " + now
                     + " bytes while being read (overwritten or truncated by another process?)");
         }
     }
 
-    /** Copies {@code length} bytes at {@code offset} onto the heap; for small headers only. */
+    /**
+     * Copies {@code length} bytes at {@code offset} onto the heap; for small headers only. Lends no
+     * buffer, so it does not keep a window mapped past {@link #close}.
+     *
+     * @throws IllegalStateException if the file was closed
+     */
     public byte[] bytes(long offset, int length) throws IOException {
         byte[] out = new byte[length];
-        int done = 0;
-        while (done < length) {
-            int n = Math.min(maxRead, length - done);
-            slice(offset + done, n).get(out, done, n);
-            done += n;
+        unmapping.readLock().lock();
+        try {
+            int done = 0;
+            while (done < length) {
+                int n = Math.min(maxRead, length - done);
+                checkRead(offset + done, n);
+                int index = (int) ((offset + done) / window);
+                MappedByteBuffer w = window(index);
+                checkNotShrunk();
+                w.get((int) (offset + done - index * window), out, done, n);
+                done += n;
+            }
+        } finally {
+            unmapping.readLock().unlock();
         }
         return out;
     }
 
+    private IllegalStateException closedException() {
+        return new IllegalStateException(name() + " is closed");
+    }
+
     private MappedByteBuffer window(int index) throws IOException {
-        if (closed) throw new IllegalStateException(name() + " is closed");
+        if (closed) throw closedException();
         MappedByteBuffer w = windows.get(index);
         if (w != null) return w;
         synchronized (this) {
-            if (closed) throw new IllegalStateException(name() + " is closed");
+            if (closed) throw closedException();
             w = windows.get(index);
             if (w == null) {
                 long start = index * window;
@@ -149,16 +205,76 @@ public final class MappedFile implements Closeable {
         }
     }
 
-    /** Unmaps all windows and closes the file; idempotent. */
-    @Override
-    public synchronized void close() throws IOException {
-        if (closed) return;
-        closed = true;
-        for (int i = 0; i < windows.length(); i++) {
-            MappedByteBuffer w = windows.getAndSet(i, null);
-            if (w != null) Unmapper.unmap(w);
+    /**
+     * Keeps every buffer this thread slices valid until the pin is closed, even past {@link #close};
+     * such buffers must not be used after that. A reader pins for the span of its work so that closing
+     * the file afterwards can unmap at once.
+     *
+     * @throws IllegalStateException if the file was closed
+     */
+    public Pin pin() {
+        synchronized (this) {
+            if (closed) throw closedException();
+            pins++;
         }
+        Thread t = Thread.currentThread();
+        pinnedBy.merge(t, 1, Integer::sum);
+        return new Pin(t);
+    }
+
+    /** A {@link #pin} held; closing it is idempotent. */
+    public final class Pin implements AutoCloseable {
+        private final Thread thread;
+        private final AtomicBoolean open = new AtomicBoolean(true);
+
+        private Pin(Thread thread) {
+            this.thread = thread;
+        }
+
+        @Override
+        public void close() {
+            if (!open.getAndSet(false)) return;
+            pinnedBy.computeIfPresent(thread, (t, n) -> n == 1 ? null : n - 1);
+            boolean last;
+            synchronized (MappedFile.this) {
+                last = --pins == 0 && closed;
+            }
+            if (last) release();
+        }
+    }
+
+    /**
+     * Refuses further reads and closes the file; unmaps the windows no buffer is owed from, now or, while
+     * the file is pinned, at the last unpin; idempotent.
+     */
+    @Override
+    public void close() throws IOException {
+        boolean pinned;
+        // Not under the monitor while waiting for copies: a copy may need it to map a window.
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+            pinned = pins > 0;
+        }
+        if (!pinned) release();
         channel.close();
+    }
+
+    /** Unmaps the windows that lent nothing and drops the others, for the GC; once. */
+    private void release() {
+        synchronized (this) {
+            if (released) return;
+            released = true;
+        }
+        unmapping.writeLock().lock();
+        try {
+            for (int i = 0; i < windows.length(); i++) {
+                MappedByteBuffer w = windows.getAndSet(i, null);
+                if (w != null && lent.get(i) == 0) Unmapper.unmap(w);
+            }
+        } finally {
+            unmapping.writeLock().unlock();
+        }
     }
 
     /** Throws unless {@code [offset, offset + length)} lies in the file; for checking untrusted headers. */

@@ -22,10 +22,29 @@ public interface TensorData {
     /**
      * Returns a read-only buffer positioned at 0 whose {@code limit()} is {@code length}, holding bytes
      * {@code [offset, offset + length)}. Its byte order is already set to the tensor's byte order.
-     * A buffer from a random-access source stays valid until the archive is closed.
+     * A buffer from a random-access source stays valid for as long as it is reachable, even after its
+     * archive is closed; one read inside a {@link #pin} only until the pin is closed.
      *
      * @throws IOException if the bytes cannot be read (truncated file, corrupt compressed stream); the
      *     message names the file and the problem
      */
     ByteBuffer read(long offset, int length) throws IOException;
+
+    /**
+     * Marks the calling thread as reading until the pin is closed: buffers it reads meanwhile are valid
+     * until then (not after), and closing the archive meanwhile releases the file only at the last
+     * unpin. A reader that drops its buffers when done pins so that the archive's close can release
+     * the file at once instead of leaving it to the garbage collector.
+     */
+    default Pin pin() { return Pin.NONE; }
+
+    /** A {@link #pin} held. */
+    @FunctionalInterface
+    interface Pin extends AutoCloseable {
+        /** For data that holds no file. */
+        Pin NONE = () -> {};
+
+        @Override
+        void close();
+    }
 }

@@ -46,8 +46,8 @@ class HostileFilesCliTest {
         byte[] header = npy("<f4", "(2,)", new byte[0]);
         System.arraycopy(header, 0, payload, 0, header.length);
         files.put("zip bomb", TestFiles.zip(tmp.resolve("bomb.npz"), members("x.npy", payload), true));
-        Pickles system = new Pickles().proto().global("os", "system").op('(').str("touch " + marker).op('t', 'R', '.');
-        files.put("pickle calling os.system", Pickles.pt(tmp.resolve("evil.pt"), system.bytes(), Map.of()));
+        PickleBuilder system = new PickleBuilder().proto().global("os", "system").op('(').str("touch " + marker).op('t', 'R', '.');
+        files.put("pickle calling os.system", PickleBuilder.pt(tmp.resolve("evil.pt"), system.bytes(), Map.of()));
 
         for (Map.Entry<String, Path> e : files.entrySet()) {
             for (String command : new String[] {"compare", "ls"}) {

@@ -37,7 +37,7 @@ class MalformedFilesTest {
     void missingAndEmptyFiles() throws IOException {
         failsOpening(tmp.resolve("nope.npz")).hasMessageEndingWith(": no such file or directory");
         failsOpening(TestFiles.write(tmp.resolve("e.safetensors"), new byte[0])).hasMessageEndingWith(": empty file");
-        failsOpening(Files.createDirectory(tmp.resolve("emptydir"))).hasMessageContaining("no .npy or .pt files");
+        failsOpening(Files.createDirectory(tmp.resolve("emptydir"))).hasMessageEndingWith(": directory holds no .npy, .npz, .safetensors, .pt or .pth files");
     }
 
     @Test

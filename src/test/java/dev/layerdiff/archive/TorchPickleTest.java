@@ -24,11 +24,11 @@ class TorchPickleTest {
     @Test
     void nonContiguousTensorReadsInCOrder() throws IOException {
         // t = arange(12).reshape(3, 4).t()[1:]: size (3, 3), stride (1, 4), offset 1.
-        Pickles p = new Pickles().proto().op('}').op('(')
+        PickleBuilder p = new PickleBuilder().proto().op('}').op('(')
                 .str("t").tensor("FloatStorage", "0", 12, 1, new int[] {3, 3}, new int[] {1, 4})
                 .str("whole").tensor("FloatStorage", "0", 12, 0, new int[] {3, 4}, new int[] {4, 1})
                 .op('u', '.');
-        try (Archive a = Archives.open(Pickles.pt(tmp.resolve("v.pt"), p.bytes(), Map.of("0", STORAGE)))) {
+        try (Archive a = Archives.open(PickleBuilder.pt(tmp.resolve("v.pt"), p.bytes(), Map.of("0", STORAGE)))) {
             TensorEntry t = TestFiles.find(a, "t");
             assertThat(t.shape()).containsExactly(3, 3);
             assertThat(values(t)).containsExactly(1, 5, 9, 2, 6, 10, 3, 7, 11);
@@ -39,13 +39,13 @@ class TorchPickleTest {
 
     @Test
     void nestedContainersFlattenWithSlashesAndSkipNonTensors() throws IOException {
-        Pickles p = new Pickles().proto().op('}').op('(')
+        PickleBuilder p = new PickleBuilder().proto().op('}').op('(')
                 .str("acts").op('}').op('(').str("a").tensor("FloatStorage", "0", 12, 0, new int[] {2}, new int[] {1}).op('u')
                 .str("list").op(']').op('(').tensor("FloatStorage", "0", 12, 2, new int[] {1}, new int[] {1}).int1(7).op('N')
                 .str("text").op('e')
                 .str("step").int1(3)
                 .op('u', '.');
-        try (Archive a = Archives.open(Pickles.pt(tmp.resolve("n.pt"), p.bytes(), Map.of("0", STORAGE)))) {
+        try (Archive a = Archives.open(PickleBuilder.pt(tmp.resolve("n.pt"), p.bytes(), Map.of("0", STORAGE)))) {
             assertThat(a.tensors()).extracting(TensorEntry::name).containsExactly("acts/a", "list/0");
             assertThat(values(a.tensors().get(1))).containsExactly(2);
         }
@@ -55,8 +55,8 @@ class TorchPickleTest {
     void osSystemIsRefusedAndNeverRun() throws IOException {
         Path marker = tmp.resolve("pwned");
         for (String[] g : new String[][] {{"os", "system"}, {"posix", "system"}, {"builtins", "eval"}, {"subprocess", "call"}}) {
-            Pickles p = new Pickles().proto().global(g[0], g[1]).op('(').str("touch " + marker).op('t', 'R', '.');
-            Path pt = Pickles.pt(tmp.resolve(g[0] + ".pt"), p.bytes(), Map.of());
+            PickleBuilder p = new PickleBuilder().proto().global(g[0], g[1]).op('(').str("touch " + marker).op('t', 'R', '.');
+            Path pt = PickleBuilder.pt(tmp.resolve(g[0] + ".pt"), p.bytes(), Map.of());
             assertThatThrownBy(() -> Archives.open(pt)).isInstanceOf(ArchiveException.class)
                     .hasMessageContaining(pt.toString())
                     .hasMessageContaining("pickle refers to global " + g[0] + "." + g[1]
@@ -67,33 +67,33 @@ class TorchPickleTest {
 
     @Test
     void stackGlobalIsCheckedToo() throws IOException {
-        Pickles p = new Pickles().proto().str("os").str("system").op(0x93).op('(').str("x").op('t', 'R', '.');
-        Path pt = Pickles.pt(tmp.resolve("sg.pt"), p.bytes(), Map.of());
+        PickleBuilder p = new PickleBuilder().proto().str("os").str("system").op(0x93).op('(').str("x").op('t', 'R', '.');
+        Path pt = PickleBuilder.pt(tmp.resolve("sg.pt"), p.bytes(), Map.of());
         assertThatThrownBy(() -> Archives.open(pt)).hasMessageContaining("global os.system");
     }
 
     @Test
     void deeplyNestedPickleIsRefused() throws IOException {
-        Pickles marks = new Pickles().proto();
+        PickleBuilder marks = new PickleBuilder().proto();
         for (int i = 0; i < 100_000; i++) marks.op('(');
-        Path pt = Pickles.pt(tmp.resolve("marks.pt"), marks.bytes(), Map.of());
+        Path pt = PickleBuilder.pt(tmp.resolve("marks.pt"), marks.bytes(), Map.of());
         assertThatThrownBy(() -> Archives.open(pt)).isInstanceOf(ArchiveException.class).hasMessageContaining("nests deeper");
 
-        Pickles lists = new Pickles().proto();
+        PickleBuilder lists = new PickleBuilder().proto();
         for (int i = 0; i < 100_000; i++) lists.op(']');
         for (int i = 1; i < 100_000; i++) lists.op('a');
         lists.op('.');
-        Path pt2 = Pickles.pt(tmp.resolve("lists.pt"), lists.bytes(), Map.of());
+        Path pt2 = PickleBuilder.pt(tmp.resolve("lists.pt"), lists.bytes(), Map.of());
         assertThatThrownBy(() -> Archives.open(pt2)).isInstanceOf(ArchiveException.class).hasMessageContaining("nest deeper");
     }
 
     @Test
     void truncatedPickleIsAnError() throws IOException {
-        byte[] full = new Pickles().proto().op('}').str("a").tensor("FloatStorage", "0", 12, 0, new int[] {2}, new int[] {1})
+        byte[] full = new PickleBuilder().proto().op('}').str("a").tensor("FloatStorage", "0", 12, 0, new int[] {2}, new int[] {1})
                 .op('s', '.').bytes();
         for (int cut : new int[] {1, 5, full.length / 2, full.length - 1}) {
             byte[] part = java.util.Arrays.copyOf(full, cut);
-            Path pt = Pickles.pt(tmp.resolve("cut" + cut + ".pt"), part, Map.of("0", STORAGE));
+            Path pt = PickleBuilder.pt(tmp.resolve("cut" + cut + ".pt"), part, Map.of("0", STORAGE));
             assertThatThrownBy(() -> Archives.open(pt)).isInstanceOf(ArchiveException.class)
                     .hasMessageContaining(pt.toString()).hasMessageMatching(".*(truncated|malformed).*");
         }
@@ -101,23 +101,23 @@ class TorchPickleTest {
 
     @Test
     void hugeStringLengthIsCheckedBeforeAllocating() throws IOException {
-        byte[] p = new Pickles().proto().op('X', 0xff, 0xff, 0xff, 0x7f).bytes();
-        Path pt = Pickles.pt(tmp.resolve("s.pt"), p, Map.of());
+        byte[] p = new PickleBuilder().proto().op('X', 0xff, 0xff, 0xff, 0x7f).bytes();
+        Path pt = PickleBuilder.pt(tmp.resolve("s.pt"), p, Map.of());
         assertThatThrownBy(() -> Archives.open(pt)).hasMessageContaining("runs past the end of the pickle");
     }
 
     @Test
     void viewPastItsStorageIsRefused() throws IOException {
-        Pickles p = new Pickles().proto().op('}').str("t").tensor("FloatStorage", "0", 12, 4, new int[] {3, 4}, new int[] {4, 1}).op('s', '.');
-        Path pt = Pickles.pt(tmp.resolve("o.pt"), p.bytes(), Map.of("0", STORAGE));
+        PickleBuilder p = new PickleBuilder().proto().op('}').str("t").tensor("FloatStorage", "0", 12, 4, new int[] {3, 4}, new int[] {4, 1}).op('s', '.');
+        Path pt = PickleBuilder.pt(tmp.resolve("o.pt"), p.bytes(), Map.of("0", STORAGE));
         assertThatThrownBy(() -> Archives.open(pt)).isInstanceOf(ArchiveException.class)
                 .hasMessageContaining("tensor t: view").hasMessageContaining("of storage archive/data/0 of 48 bytes");
     }
 
     @Test
     void missingStorageIsNamed() throws IOException {
-        Pickles p = new Pickles().proto().op('}').str("t").tensor("FloatStorage", "9", 12, 0, new int[] {2}, new int[] {1}).op('s', '.');
-        Path pt = Pickles.pt(tmp.resolve("m.pt"), p.bytes(), Map.of("0", STORAGE));
+        PickleBuilder p = new PickleBuilder().proto().op('}').str("t").tensor("FloatStorage", "9", 12, 0, new int[] {2}, new int[] {1}).op('s', '.');
+        Path pt = PickleBuilder.pt(tmp.resolve("m.pt"), p.bytes(), Map.of("0", STORAGE));
         assertThatThrownBy(() -> Archives.open(pt)).hasMessageContaining("storage member archive/data/9 is missing");
     }
 
@@ -131,11 +131,11 @@ class TorchPickleTest {
     @Test
     void directoryOfPtFiles() throws IOException {
         Path dir = Files.createDirectory(tmp.resolve("dump"));
-        byte[] one = new Pickles().proto().tensor("FloatStorage", "0", 12, 0, new int[] {3}, new int[] {1}).op('.').bytes();
-        Pickles.pt(dir.resolve("2-fc.pt"), one, Map.of("0", STORAGE));
-        Pickles.pt(dir.resolve("10_out.pt"), one, Map.of("0", STORAGE));
-        byte[] dict = new Pickles().proto().op('}').str("w").tensor("FloatStorage", "0", 12, 0, new int[] {2}, new int[] {1}).op('s', '.').bytes();
-        Pickles.pt(dir.resolve("1.conv.pt"), dict, Map.of("0", STORAGE));
+        byte[] one = new PickleBuilder().proto().tensor("FloatStorage", "0", 12, 0, new int[] {3}, new int[] {1}).op('.').bytes();
+        PickleBuilder.pt(dir.resolve("2-fc.pt"), one, Map.of("0", STORAGE));
+        PickleBuilder.pt(dir.resolve("10_out.pt"), one, Map.of("0", STORAGE));
+        byte[] dict = new PickleBuilder().proto().op('}').str("w").tensor("FloatStorage", "0", 12, 0, new int[] {2}, new int[] {1}).op('s', '.').bytes();
+        PickleBuilder.pt(dir.resolve("1.conv.pt"), dict, Map.of("0", STORAGE));
         try (Archive a = Archives.open(dir)) {
             assertThat(a.format()).isEqualTo("pt-dir");
             assertThat(a.tensors()).extracting(TensorEntry::name).containsExactly("conv/w", "fc", "out");

@@ -8,7 +8,7 @@ import java.util.Random;
 /**
  * Throwaway single-thread timing of the chosen kernel alone (no backend, no mapping): 64 MiB per side
  * of the benchmark data, best of 15, GB/s of combined input. Less sensitive to a busy machine than the
- * end-to-end harness. Run like {@link CpuEngineBenchmark}.
+ * end-to-end harness. Run like {@link MappedCompareTiming}.
  */
 public final class KernelMicroBench {
     public static void main(String[] args) {

@@ -2,9 +2,11 @@ package dev.layerdiff.engine;
 
 import dev.layerdiff.stats.PairResult;
 
+import static dev.layerdiff.engine.KernelExpectations.disabledBy;
+import static dev.layerdiff.engine.KernelExpectations.expectKernelUnless;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.layerdiff.engine.KernelExpectations.Excuse;
 import dev.layerdiff.tensor.DType;
 import dev.layerdiff.tensor.TensorEntry;
 import java.io.IOException;
@@ -26,9 +28,9 @@ class NativeEquivalenceTest extends BackendEquivalenceSuite {
 
     @BeforeAll
     static void load() {
-        assumeTrue(!"false".equals(System.getProperty(CpuKernels.NATIVE_PROPERTY)), "disabled by -Dlayerdiff.native=false");
-        assumeTrue(Loader.getPlatform().equals("linux-x86_64"), "no native CPU kernel is built for " + Loader.getPlatform());
-        assumeTrue(!Boolean.getBoolean("javacpp.skip"), "the build skipped the native kernel (-Djavacpp.skip=true)");
+        expectKernelUnless(disabledBy(CpuKernels.NATIVE_PROPERTY),
+                new Excuse(!Loader.getPlatform().equals("linux-x86_64"), "no native CPU kernel is built for " + Loader.getPlatform()),
+                new Excuse(Boolean.getBoolean("javacpp.skip"), "the build skipped the native kernel (-Djavacpp.skip=true)"));
         assertThat(CpuKernels.nativeUnavailabilityCause()).isNull();
         backend = new CpuBackend(CpuKernels.lookup(), 2, CHUNK);
     }

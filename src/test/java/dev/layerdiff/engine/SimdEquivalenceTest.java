@@ -1,8 +1,10 @@
 package dev.layerdiff.engine;
 
+import static dev.layerdiff.engine.KernelExpectations.disabledBy;
+import static dev.layerdiff.engine.KernelExpectations.expectKernelUnless;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.layerdiff.engine.KernelExpectations.Excuse;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -16,9 +18,9 @@ class SimdEquivalenceTest extends BackendEquivalenceSuite {
 
     @BeforeAll
     static void load() {
-        assumeTrue(CpuKernels.vectorModulePresent(),
-                "jdk.incubator.vector is not in the boot layer; run with --add-modules jdk.incubator.vector");
-        assumeTrue(!"false".equals(System.getProperty(CpuKernels.PROPERTY)), "SIMD disabled by -Dlayerdiff.simd=false");
+        expectKernelUnless(new Excuse(!CpuKernels.vectorModulePresent(),
+                        "jdk.incubator.vector is not in the boot layer; run with --add-modules jdk.incubator.vector"),
+                disabledBy(CpuKernels.SIMD_PROPERTY));
         backend = new CpuBackend(CpuKernels.java(), 2, CHUNK);
     }
 

@@ -83,6 +83,87 @@ class MappedFileTest {
         assertThatThrownBy(() -> f.slice(0, 10)).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
     }
 
+    /** Reading a buffer of an unmapped window would kill the JVM; a lent window stays mapped instead. */
+    @Test
+    void aSliceLentBeforeCloseStaysReadableAfterIt() throws IOException {
+        MappedFile f = MappedFile.open(counting(1000), 64, 16);
+        ByteBuffer early = f.slice(130, 16);
+        byte[] header = f.bytes(0, 40);
+        f.close();
+        for (int i = 0; i < 16; i++) assertThat(early.get(i)).isEqualTo((byte) ((130 + i) * 7 + 3));
+        assertThat(early.slice(4, 4).get(0)).isEqualTo((byte) (134 * 7 + 3));
+        assertThat(header[39]).isEqualTo((byte) (39 * 7 + 3));
+        assertThatThrownBy(() -> f.slice(130, 16)).isInstanceOf(IllegalStateException.class).hasMessageContaining("c.bin is closed");
+        assertThatThrownBy(() -> f.bytes(0, 4)).isInstanceOf(IllegalStateException.class).hasMessageContaining("c.bin is closed");
+    }
+
+    @Test
+    void closingWhileOthersReadGivesThemAnExceptionNeverBadBytes() throws Exception {
+        int n = 1 << 16;
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            for (int round = 0; round < 20; round++) {
+                MappedFile f = MappedFile.open(counting(n), 1024, 256);
+                MappedTensorData d = new MappedTensorData(f, 0, n, ByteOrder.LITTLE_ENDIAN);
+                List<Future<String>> readers = new ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    int seed = t;
+                    readers.add(pool.submit(() -> {
+                        for (long k = 0; ; k++) {
+                            int off = (int) ((k * 7919L + seed * 104729L) % (n - 256));
+                            try {
+                                byte last = seed % 2 == 0 ? d.read(off, 256).get(255) : f.bytes(off, 256)[255];
+                                if (last != (byte) ((off + 255) * 7 + 3)) return "wrong byte at " + (off + 255);
+                            } catch (IllegalStateException e) {
+                                return e.getMessage();
+                            }
+                        }
+                    }));
+                }
+                Thread.sleep(2);
+                f.close();
+                for (Future<String> r : readers) assertThat(r.get()).endsWith("c.bin is closed");
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /** Windows that lent nothing are unmapped at close, not left to the GC (Linux: /proc/self/maps). */
+    @Test
+    void onlyLentWindowsOutliveClose() throws IOException {
+        Path maps = Path.of("/proc/self/maps");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(maps), "needs /proc/self/maps");
+        Path copied = Files.write(tmp.resolve("copied.bin"), new byte[8192]);
+        Path sliced = Files.write(tmp.resolve("sliced.bin"), new byte[8192]);
+        MappedFile a = MappedFile.open(copied);
+        MappedFile b = MappedFile.open(sliced);
+        a.bytes(0, 8);
+        ByteBuffer kept = b.slice(0, 8);
+        assertThat(Files.readString(maps)).contains(copied.toRealPath().toString()).contains(sliced.toRealPath().toString());
+        a.close();
+        b.close();
+        assertThat(Files.readString(maps)).doesNotContain(copied.toRealPath().toString()).contains(sliced.toRealPath().toString());
+        assertThat(kept.get(7)).isZero();
+    }
+
+    @Test
+    void aPinnedReaderKeepsItsBuffersUntilItUnpinsThenCloseUnmaps() throws IOException {
+        Path maps = Path.of("/proc/self/maps");
+        Path p = Files.write(tmp.resolve("pinned.bin"), new byte[8192]);
+        MappedFile f = MappedFile.open(p);
+        MappedFile.Pin pin = f.pin();
+        ByteBuffer owed = f.slice(100, 8);
+        f.close();
+        assertThat(owed.get(7)).isZero();
+        assertThatThrownBy(() -> f.slice(100, 8)).isInstanceOf(IllegalStateException.class).hasMessageContaining("is closed");
+        assertThatThrownBy(f::pin).isInstanceOf(IllegalStateException.class).hasMessageContaining("is closed");
+        if (Files.isReadable(maps)) assertThat(Files.readString(maps)).contains(p.toRealPath().toString());
+        pin.close();
+        pin.close();
+        if (Files.isReadable(maps)) assertThat(Files.readString(maps)).doesNotContain(p.toRealPath().toString());
+    }
+
     /** A file cut short by another process while open: a clear error naming it, never a SIGBUS. */
     @Test
     void aFileThatShrinksWhileOpenIsAnErrorNotACrash() throws IOException {

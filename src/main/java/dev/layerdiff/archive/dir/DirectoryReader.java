@@ -2,14 +2,9 @@ package dev.layerdiff.archive.dir;
 
 import dev.layerdiff.archive.Archive;
 import dev.layerdiff.archive.ArchiveException;
+import dev.layerdiff.archive.ArchiveFormats;
 import dev.layerdiff.archive.ListArchive;
 import dev.layerdiff.tensor.TensorEntry;
-import dev.layerdiff.io.MappedFile;
-import dev.layerdiff.archive.npy.NpyHeader;
-import dev.layerdiff.archive.npy.NpyReader;
-import dev.layerdiff.archive.torch.TorchReader;
-import dev.layerdiff.archive.zip.ZipDirectory;
-import java.io.Closeable;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -20,14 +15,17 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Reads a directory of per-tensor files ({@code .npy}, or {@code .pt} as msprobe writes them). Files are
- * ordered by their leading number, then by name; the number and one separator after it are dropped
- * from the tensor name ({@code 001_layers.0.norm1.npy} is {@code layers.0.norm1}).
+ * Reads a directory of per-tensor files ({@code .npy}, {@code .pt} as msprobe writes them, or any other
+ * single-file format), each opened by its own format. Files are ordered by their leading number, then by
+ * name; the number and one separator after it are dropped from the tensor name
+ * ({@code 001_layers.0.norm1.npy} is {@code layers.0.norm1}). A file holding named tensors contributes
+ * {@code NAME/tensor} for each ({@code 1.conv.safetensors} holding {@code w} gives {@code conv/w}).
  */
 public final class DirectoryReader {
     private static final Pattern LEADING_NUMBER = Pattern.compile("^([0-9]+)[_.-](.+)$");
@@ -37,46 +35,45 @@ public final class DirectoryReader {
     /** A tensor file with its sort key and tensor name. */
     record TensorFile(Path path, BigInteger number, String name) {}
 
-    /** Opens every .npy and .pt file directly inside {@code dir}. */
+    /** Opens every file directly inside {@code dir} whose extension names a single-file format. */
     public static Archive open(Path dir) throws IOException {
-        List<TensorFile> files = list(dir);
-        if (files.isEmpty()) throw new ArchiveException(dir.toString(), "directory holds no .npy or .pt files");
-        List<Closeable> resources = new ArrayList<>();
+        ArchiveFormats formats = ArchiveFormats.installed();
+        List<TensorFile> files = list(dir, formats.fileExtensions());
+        if (files.isEmpty()) {
+            List<String> dotted = formats.fileExtensions().stream().map(e -> "." + e).toList();
+            throw new ArchiveException(dir.toString(), "directory holds no " + ArchiveFormats.either(dotted) + " files");
+        }
+        List<Archive> archives = new ArrayList<>();
         try {
             List<TensorEntry> tensors = new ArrayList<>();
-            boolean anyPt = false;
+            Set<String> kinds = new TreeSet<>();
             for (TensorFile tf : files) {
-                MappedFile f = MappedFile.open(tf.path());
-                resources.add(f);
-                if (tf.path().getFileName().toString().endsWith(".pt")) {
-                    anyPt = true;
-                    tensors.addAll(TorchReader.entries(f, ZipDirectory.read(f), tf.name(), tensors.size()));
-                } else {
-                    if (f.size() == 0) throw new ArchiveException(f.name(), "empty file");
-                    if (!NpyHeader.hasMagic(f.bytes(0, (int) Math.min(6, f.size())))) {
-                        throw new ArchiveException(f.name(), "not a .npy file: the magic string \\x93NUMPY is missing");
-                    }
-                    tensors.add(NpyReader.entry(tf.name(), tensors.size(), f, 0, f.size()));
+                Archive a = formats.open(tf.path());
+                archives.add(a);
+                kinds.add(a.format());
+                for (TensorEntry e : a.tensors()) {
+                    String name = a.namedAfterFile() ? tf.name() : tf.name() + "/" + e.name();
+                    tensors.add(e.renamed(name, tensors.size()));
                 }
             }
             Set<String> seen = new HashSet<>();
             for (TensorEntry e : tensors) {
                 if (!seen.add(e.name())) throw new ArchiveException(dir.toString(), "two files hold a tensor named " + e.name());
             }
-            return new ListArchive(dir, anyPt ? "pt-dir" : "npy-dir", tensors, Map.of(), resources);
+            return new ListArchive(dir, String.join("+", kinds) + "-dir", tensors, Map.of(), archives);
         } catch (IOException | RuntimeException e) {
-            ListArchive.closeAll(resources, e);
+            ListArchive.closeAll(archives, e);
             throw e;
         }
     }
 
-    static List<TensorFile> list(Path dir) throws IOException {
+    static List<TensorFile> list(Path dir, List<String> extensions) throws IOException {
         List<TensorFile> out = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : (Iterable<Path>) s::iterator) {
                 String fn = p.getFileName().toString();
-                if (!Files.isRegularFile(p) || fn.startsWith(".") || !(fn.endsWith(".npy") || fn.endsWith(".pt"))) continue;
-                out.add(describe(p, NpyReader.stem(fn)));
+                if (!Files.isRegularFile(p) || fn.startsWith(".") || !extensions.contains(ArchiveFormats.extension(p))) continue;
+                out.add(describe(p, ArchiveFormats.stem(fn)));
             }
         }
         // Files without a leading number sort after numbered ones.

@@ -1,6 +1,7 @@
 package dev.layerdiff.archive.npy;
 
 import dev.layerdiff.archive.Archive;
+import dev.layerdiff.archive.ArchiveFormats;
 import dev.layerdiff.archive.ListArchive;
 import dev.layerdiff.tensor.TensorData;
 import dev.layerdiff.tensor.TensorEntry;
@@ -20,9 +21,9 @@ public final class NpyReader {
     public static Archive open(Path path) throws IOException {
         MappedFile file = MappedFile.open(path);
         try {
-            String name = stem(path.getFileName().toString());
+            String name = ArchiveFormats.stem(path.getFileName().toString());
             TensorEntry e = entry(name, 0, file, 0, file.size());
-            return new ListArchive(path, "npy", List.of(e), Map.of(), List.of(file));
+            return new ListArchive(path, "npy", List.of(e), Map.of(), List.of(file), true);
         } catch (IOException | RuntimeException e) {
             file.close();
             throw e;
@@ -55,11 +56,5 @@ public final class NpyReader {
         }
         if (pair == 2) strides[shape.length] = 1;
         return strides;
-    }
-
-    /** File name without its last extension. */
-    public static String stem(String fileName) {
-        int dot = fileName.lastIndexOf('.');
-        return dot > 0 ? fileName.substring(0, dot) : fileName;
     }
 }

@@ -16,15 +16,17 @@ final class Flattener {
 
     record Leaf(String name, TensorRef tensor) {}
 
-    /**
-     * @param rootName   name of a bare root tensor
-     * @param prefixKeys whether keys are prefixed with {@code rootName/} (a per-tensor file in a directory)
-     */
-    static List<Leaf> flatten(Object root, String rootName, boolean prefixKeys, String file) throws ArchiveException {
+    /** @param rootName name of a bare root tensor */
+    static List<Leaf> flatten(Object root, String rootName, String file) throws ArchiveException {
         List<Leaf> out = new ArrayList<>();
         if (root instanceof TensorRef t) out.add(new Leaf(rootName, t));
-        else walk(root, prefixKeys ? rootName : "", 0, out, file);
+        else walk(root, "", 0, out, file);
         return out;
+    }
+
+    /** Whether the root is one tensor without a name of its own. */
+    static boolean isBare(Object root) {
+        return root instanceof TensorRef;
     }
 
     private static void walk(Object o, String name, int depth, List<Leaf> out, String file) throws ArchiveException {

@@ -2,6 +2,7 @@ package dev.layerdiff.archive.torch;
 
 import dev.layerdiff.archive.Archive;
 import dev.layerdiff.archive.ArchiveException;
+import dev.layerdiff.archive.ArchiveFormats;
 import dev.layerdiff.archive.ListArchive;
 import dev.layerdiff.tensor.TensorEntry;
 import dev.layerdiff.io.MappedFile;
@@ -37,43 +38,29 @@ public final class TorchReader {
         return best;
     }
 
-    /** Builds a "pt" archive; takes ownership of {@code file}. */
+    /**
+     * Builds a "pt" archive; takes ownership of {@code file}. Nested containers flatten to
+     * {@code key/key...}; a file holding one bare tensor names it after the file.
+     */
     public static Archive open(Path path, MappedFile file, List<ZipMember> members) throws IOException {
         try {
-            List<TensorEntry> tensors = entries(file, members, "", 0);
+            ZipMember pkl = findPickle(members);
+            if (pkl == null) throw new ArchiveException(file.name(), "zip has no <prefix>/data.pkl member: not a torch.save file");
+            String prefix = pkl.name().substring(0, pkl.name().length() - "data.pkl".length());
+            Map<String, ZipMember> byName = new HashMap<>();
+            for (ZipMember m : members) byName.put(m.name(), m);
+            ByteOrder order = byteOrder(file, byName.get(prefix + "byteorder"));
+            Object root = PickleMachine.load(bytes(file, pkl, MAX_PICKLE), file.name() + "!" + pkl.name());
+            List<Flattener.Leaf> leaves = Flattener.flatten(root, ArchiveFormats.stem(file.path().getFileName().toString()), file.name());
+            StorageViews views = new StorageViews(file, byName, prefix, order);
+            List<TensorEntry> tensors = new ArrayList<>();
+            for (Flattener.Leaf leaf : leaves) tensors.add(views.entry(leaf.name(), tensors.size(), leaf.tensor()));
             if (tensors.isEmpty()) throw new ArchiveException(file.name(), "holds no tensors");
-            return new ListArchive(path, "pt", tensors, Map.of(), List.of(file));
+            return new ListArchive(path, "pt", tensors, Map.of(), List.of(file), Flattener.isBare(root));
         } catch (IOException | RuntimeException e) {
             file.close();
             throw e;
         }
-    }
-
-    /**
-     * The tensors of an opened torch.save zip, named {@code namePrefix/key...} ({@code namePrefix} alone
-     * for a file holding one bare tensor) and numbered from {@code firstOrder}.
-     */
-    public static List<TensorEntry> entries(MappedFile file, List<ZipMember> members, String namePrefix, int firstOrder)
-            throws IOException {
-        ZipMember pkl = findPickle(members);
-        if (pkl == null) throw new ArchiveException(file.name(), "zip has no <prefix>/data.pkl member: not a torch.save file");
-        String prefix = pkl.name().substring(0, pkl.name().length() - "data.pkl".length());
-        Map<String, ZipMember> byName = new HashMap<>();
-        for (ZipMember m : members) byName.put(m.name(), m);
-        ByteOrder order = byteOrder(file, byName.get(prefix + "byteorder"));
-        Object root = PickleMachine.load(bytes(file, pkl, MAX_PICKLE), file.name() + "!" + pkl.name());
-        List<Flattener.Leaf> leaves = Flattener.flatten(root, namePrefix.isEmpty() ? stemOf(file) : namePrefix,
-                !namePrefix.isEmpty(), file.name());
-        StorageViews views = new StorageViews(file, byName, prefix, order);
-        List<TensorEntry> out = new ArrayList<>();
-        for (Flattener.Leaf leaf : leaves) out.add(views.entry(leaf.name(), firstOrder + out.size(), leaf.tensor()));
-        return out;
-    }
-
-    private static String stemOf(MappedFile file) {
-        String n = file.path().getFileName().toString();
-        int dot = n.lastIndexOf('.');
-        return dot > 0 ? n.substring(0, dot) : n;
     }
 
     private static ByteOrder byteOrder(MappedFile file, ZipMember m) throws IOException {

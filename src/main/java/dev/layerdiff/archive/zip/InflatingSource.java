@@ -2,6 +2,7 @@ package dev.layerdiff.archive.zip;
 
 import dev.layerdiff.archive.ArchiveException;
 import dev.layerdiff.io.MappedFile;
+import dev.layerdiff.tensor.TensorData;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.zip.DataFormatException;
@@ -33,6 +34,11 @@ public final class InflatingSource implements Closeable {
 
     /** Name used in error messages: {@code FILE!MEMBER}. */
     public String label() { return label; }
+
+    /** Pins the file the compressed bytes are read from (see {@link TensorData#pin}). */
+    public TensorData.Pin pin() {
+        return file.pin()::close;
+    }
 
     /** Declared uncompressed size. */
     public long size() { return member.size(); }

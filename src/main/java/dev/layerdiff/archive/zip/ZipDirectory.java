@@ -1,11 +1,13 @@
 package dev.layerdiff.archive.zip;
 
+import dev.layerdiff.archive.Archive;
 import dev.layerdiff.archive.ArchiveException;
 import dev.layerdiff.io.MappedFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -29,6 +31,33 @@ public final class ZipDirectory {
     private static final long MAX_CENTRAL = 64L << 20;
 
     private ZipDirectory() {}
+
+    /** Builds an archive from an opened zip, taking ownership of the file (closing it if it fails). */
+    @FunctionalInterface
+    public interface Reader {
+        Archive read(Path path, MappedFile file, List<ZipMember> members) throws IOException;
+    }
+
+    /** True if {@code head} starts as a zip does: a local header, or the end record of an empty zip. */
+    public static boolean hasMagic(byte[] head) {
+        if (head.length < 4) return false;
+        int sig = ByteBuffer.wrap(head, 0, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+        return sig == LOCAL_SIG || sig == EOCD_SIG;
+    }
+
+    /** Maps {@code path}, reads its members and hands them to {@code reader}. */
+    public static Archive open(Path path, Reader reader) throws IOException {
+        MappedFile file = MappedFile.open(path);
+        List<ZipMember> members;
+        try {
+            members = read(file);
+            if (members.isEmpty()) throw new ArchiveException(file.name(), "empty zip archive");
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
+        }
+        return reader.read(path, file, members);
+    }
 
     /** The members in central-directory order. */
     public static List<ZipMember> read(MappedFile file) throws IOException {

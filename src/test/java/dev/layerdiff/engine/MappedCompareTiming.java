@@ -21,9 +21,9 @@ import java.util.concurrent.Future;
  * Throwaway timing harness (not a test): GB/s of combined input for two float32 tensors memory-mapped
  * from files in the page cache. Baseline = a plain 2-thread read of both buffers, the machine's limit.
  * Run: {@code mvn -q test-compile && java --add-modules jdk.incubator.vector -cp target/classes:target/test-classes
- * dev.layerdiff.engine.CpuEngineBenchmark [MiB per tensor, default 1024]}.
+ * dev.layerdiff.engine.MappedCompareTiming [MiB per tensor, default 1024]}.
  */
-public final class CpuEngineBenchmark {
+public final class MappedCompareTiming {
     public static void main(String[] args) throws Exception {
         long mib = args.length > 0 ? Long.parseLong(args[0]) : 1024;
         int n = (int) (mib * (1 << 20) / 4);

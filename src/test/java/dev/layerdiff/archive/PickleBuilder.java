@@ -7,43 +7,43 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /** Hand-assembles pickles the way torch.save writes them, and wraps them in a .pt zip. */
-final class Pickles {
+final class PickleBuilder {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-    Pickles op(int... bytes) {
+    PickleBuilder op(int... bytes) {
         for (int b : bytes) out.write(b);
         return this;
     }
 
-    Pickles proto() { return op(0x80, 2); }
+    PickleBuilder proto() { return op(0x80, 2); }
 
-    Pickles str(String s) {
+    PickleBuilder str(String s) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         op('X', b.length & 0xff, (b.length >> 8) & 0xff, (b.length >> 16) & 0xff, b.length >>> 24);
         out.write(b, 0, b.length);
         return this;
     }
 
-    Pickles global(String module, String name) {
+    PickleBuilder global(String module, String name) {
         op('c');
         byte[] b = (module + "\n" + name + "\n").getBytes(StandardCharsets.UTF_8);
         out.write(b, 0, b.length);
         return this;
     }
 
-    Pickles int1(int v) { return op('K', v); }
+    PickleBuilder int1(int v) { return op('K', v); }
 
-    Pickles int4(int v) { return op('J', v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, v >>> 24); }
+    PickleBuilder int4(int v) { return op('J', v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, v >>> 24); }
 
     /** Pushes an int tuple via MARK ... TUPLE. */
-    Pickles tuple(int... v) {
+    PickleBuilder tuple(int... v) {
         op('(');
         for (int x : v) int4(x);
         return op('t');
     }
 
     /** Pushes _rebuild_tensor_v2(storage key of type, offset, size, stride, False, OrderedDict()). */
-    Pickles tensor(String storageType, String key, int numel, int offset, int[] size, int[] stride) {
+    PickleBuilder tensor(String storageType, String key, int numel, int offset, int[] size, int[] stride) {
         global("torch._utils", "_rebuild_tensor_v2");
         op('(');
         op('(').str("storage").global("torch", storageType).str(key).str("cpu").int4(numel).op('t', 'Q');
