@@ -19,7 +19,7 @@ public final class Backends {
     private Backends() {}
 
     /**
-     * Returns the backend for a device: CPU, CUDA (throwing {@link BackendUnavailableException} with the
+     * Returns a backend for a device, which the caller closes: CPU, CUDA (throwing {@link BackendUnavailableException} with the
      * reason if it cannot run), or for AUTO the CUDA backend when its probe succeeds, else the CPU (logging
      * why, once).
      */
@@ -47,7 +47,10 @@ public final class Backends {
 
     /** Why the CUDA backend is unavailable, or null if it is available (probes it if needed). */
     public static Throwable cudaUnavailabilityCause() {
-        return tryCuda() == null ? cudaCause : null;
+        CompareBackend cuda = tryCuda();
+        if (cuda == null) return cudaCause;
+        cuda.close();
+        return null;
     }
 
     private static CompareBackend tryCuda() {

@@ -1,5 +1,6 @@
 package dev.layerdiff.engine;
 
+import dev.layerdiff.stats.ImageLayout;
 import dev.layerdiff.stats.TensorSummary;
 
 import dev.layerdiff.tensor.TensorData;
@@ -20,8 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The CPU backend: one pass over both tensors' bytes per pair, on a fixed pool sized to the cores.
  * Random-access tensors larger than a chunk are split into chunks that run in parallel; smaller ones
  * and sequential (streamed) ones are one task each. Chunk partials are merged in index order by the
- * task that finishes a pair last, so results do not depend on timing, and a pair's scratch (its image
- * maxima) lives only while it is in flight. Tasks run FIFO, so only about as many pairs as threads are
+ * task that finishes a pair last ({@link PairJob}), so results do not depend on timing, and a pair's
+ * scratch (its image maxima) lives only while it is in flight. Tasks run FIFO, so only about as many pairs as threads are
  * in flight at once.
  */
 public final class CpuBackend implements CompareBackend {
@@ -63,21 +64,55 @@ public final class CpuBackend implements CompareBackend {
         List<Future<?>> futures = new ArrayList<>();
         for (int p = 0; p < tasks.size(); p++) {
             PairTask task = tasks.get(p);
-            int slot = p;
             long n = task.reference().numel();
             boolean random = task.reference().data().isRandomAccess() && task.candidate().data().isRandomAccess();
-            int chunks = random ? (int) Math.max(1, (n + chunkElements - 1) / chunkElements) : 1;
-            PairJob job = new PairJob(task, chunks, r -> sink.accept(slot, r));
-            if (!random) {
-                futures.add(pool.submit(() -> io(() -> job.runSequential(kernel, chunkElements))));
+            int chunks = n == 0 ? 0 : random ? (int) ((n + chunkElements - 1) / chunkElements) : 1;
+            HostImage image = task.image() ? new HostImage(ImageLayout.of(task.reference().shape())) : null;
+            PairJob job = PairJob.start(p, task, chunks, image, sink);
+            if (chunks > 0 && !random) {
+                futures.add(pool.submit(() -> io(() -> runSequential(job, image))));
             } else {
                 for (int c = 0; c < chunks; c++) {
                     int chunk = c;
-                    futures.add(pool.submit(() -> io(() -> job.runChunk(kernel, chunk, chunkElements))));
+                    futures.add(pool.submit(() -> io(() -> runChunk(job, image, chunk))));
                 }
             }
         }
         await(futures);
+    }
+
+    /** Runs chunk {@code c} of a random-access pair. */
+    private void runChunk(PairJob job, HostImage image, int c) throws IOException {
+        PairTask task = job.task();
+        long n = task.reference().numel();
+        long first = (long) c * chunkElements;
+        int len = (int) Math.min(chunkElements, n - first);
+        PairPartial p = job.newPartial(image == null ? null : image.accumulator());
+        kernel.compare(read(task.reference(), first, len), task.reference().dtype(),
+                read(task.candidate(), first, len), task.candidate().dtype(), len, first, p);
+        job.chunkDone(c, p);
+    }
+
+    /**
+     * Runs a pair with a sequential side: reads both in order from this one thread, with the same
+     * chunking and merge order as the random-access path, so results are identical.
+     */
+    private void runSequential(PairJob job, HostImage image) throws IOException {
+        TensorEntry ref = job.task().reference(), cand = job.task().candidate();
+        // One stream read twice would invalidate its first buffer; a tensor against itself reads once.
+        boolean same = ref.data() == cand.data() && ref.dtype() == cand.dtype();
+        long n = ref.numel();
+        ImageAccumulator pixels = image == null ? null : image.accumulator();
+        PairPartial all = job.newPartial(pixels);
+        for (long first = 0; first < n; first += chunkElements) {
+            int len = (int) Math.min(chunkElements, n - first);
+            ByteBuffer r = read(ref, first, len);
+            ByteBuffer c = same ? r.duplicate().order(r.order()) : read(cand, first, len);
+            PairPartial p = job.newPartial(pixels);
+            kernel.compare(r, ref.dtype(), c, cand.dtype(), len, first, p);
+            all.merge(p);
+        }
+        job.chunkDone(0, all);
     }
 
     @Override
@@ -86,7 +121,7 @@ public final class CpuBackend implements CompareBackend {
         List<Future<?>> futures = new ArrayList<>();
         for (int t = 0; t < tensors.size(); t++) {
             TensorEntry e = tensors.get(t);
-            int slot = t;
+            int index = t;
             long n = e.numel();
             boolean random = e.data().isRandomAccess();
             int chunks = random ? (int) Math.max(1, (n + chunkElements - 1) / chunkElements) : 1;
@@ -114,7 +149,7 @@ public final class CpuBackend implements CompareBackend {
                     if (left.decrementAndGet() == 0) {
                         SidePartial all = new SidePartial();
                         for (SidePartial sp : parts) all.merge(sp);
-                        results[slot] = new TensorSummary(all.toStats(), all.histogram);
+                        results[index] = new TensorSummary(all.toStats(), all.histogram);
                     }
                 })));
             }

@@ -22,7 +22,7 @@ class CudaLibraryTest {
         assertThat(CudaNative.ld_cuda_runtime_version()).isGreaterThanOrEqualTo(12000);
         int count = CudaNative.ld_cuda_device_count();
         if (count < 0) {
-            assertThat(CudaBackend.errorString(-count)).startsWith("cuda");
+            assertThat(CudaErrors.errorString(-count)).startsWith("cuda");
             assertThat(CudaTests.gpuMachine()).as("a machine with an NVIDIA driver must find a device").isFalse();
         }
         assertThat(CudaBackendProvider.describe()).anyMatch(l -> l.startsWith("runtime:  CUDA"));
