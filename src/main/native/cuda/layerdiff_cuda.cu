@@ -27,6 +27,7 @@ constexpr int WARPS = THREADS / 32;
 constexpr int COPIES = 16;
 /** Words per histogram copy: odd, so one code in the 16 copies lies in 16 different banks. */
 constexpr int HSTRIDE = 261;
+static_assert(HSTRIDE >= LD_CODES && HSTRIDE % 2 == 1, "a histogram copy holds every code, in an odd stride");
 /** Largest grid: blocks per multiprocessor times multiprocessors. */
 constexpr int MAX_BLOCKS_PER_SM = 8;
 
@@ -54,6 +55,8 @@ struct Params {
     ld_image image;
 };
 
+static_assert(LD_NEGATIVE == 1 << 7, "code_of puts the sign at bit 7 of a bin's code");
+
 /** BinCounts.codeOf: the histogram code of a double. */
 __device__ __forceinline__ int code_of(double x) {
     unsigned long long bits = (unsigned long long)__double_as_longlong(x);
@@ -63,7 +66,7 @@ __device__ __forceinline__ int code_of(double x) {
     int e = (int)(ahi >> 20);
     if (e == 0x7ff) return ((ahi & 0xfffffu) | lo) == 0 ? LD_POS_INF + sign : LD_NAN;
     if ((ahi | lo) == 0) return LD_ZERO;
-    int bin = min(max(e - 959, 0), 127);
+    int bin = min(max(e - (1023 + LD_MIN_EXPONENT), 0), LD_BINS - 1);
     return bin | (sign << 7);
 }
 
@@ -213,23 +216,23 @@ __device__ __forceinline__ double bf16_bits(unsigned short h) { return (double)_
 /** Decoders.decode for one element of any type. */
 __device__ double decode(const unsigned char *base, int type, int swap, long long i) {
     switch (type) {
-        case LD_DT_F64: {
+        case LD_DT_FLOAT64: {
             unsigned long long b = ((const unsigned long long *)base)[i];
             return __longlong_as_double((long long)(swap ? swap64(b) : b));
         }
-        case LD_DT_F32: {
+        case LD_DT_FLOAT32: {
             unsigned b = ((const unsigned *)base)[i];
             return (double)__uint_as_float(swap ? swap32(b) : b);
         }
-        case LD_DT_F16: {
+        case LD_DT_FLOAT16: {
             unsigned short b = ((const unsigned short *)base)[i];
             return half_bits(swap ? swap16(b) : b);
         }
-        case LD_DT_BF16: {
+        case LD_DT_BFLOAT16: {
             unsigned short b = ((const unsigned short *)base)[i];
             return bf16_bits(swap ? swap16(b) : b);
         }
-        case LD_DT_F8E4M3FN: {
+        case LD_DT_FLOAT8_E4M3FN: {
             unsigned b = base[i];
             int exp = (b >> 3) & 0xF, mant = b & 7;
             double v;
@@ -238,37 +241,37 @@ __device__ double decode(const unsigned char *base, int type, int swap, long lon
             else v = ldexp((double)(mant | 8), exp - 10);
             return (b & 0x80) ? -v : v;
         }
-        case LD_DT_F8E5M2: return half_bits((unsigned short)(base[i] << 8));
-        case LD_DT_F8E8M0: {
+        case LD_DT_FLOAT8_E5M2: return half_bits((unsigned short)(base[i] << 8));
+        case LD_DT_FLOAT8_E8M0FNU: {
             unsigned b = base[i];
             return b == 0xFF ? NAN : ldexp(1.0, (int)b - 127);
         }
-        case LD_DT_I64: {
+        case LD_DT_INT64: {
             unsigned long long b = ((const unsigned long long *)base)[i];
             return __ll2double_rn((long long)(swap ? swap64(b) : b));
         }
-        case LD_DT_U64: {
+        case LD_DT_UINT64: {
             unsigned long long b = ((const unsigned long long *)base)[i];
             return __ull2double_rn(swap ? swap64(b) : b);
         }
-        case LD_DT_I32: {
+        case LD_DT_INT32: {
             unsigned b = ((const unsigned *)base)[i];
             return (double)(int)(swap ? swap32(b) : b);
         }
-        case LD_DT_U32: {
+        case LD_DT_UINT32: {
             unsigned b = ((const unsigned *)base)[i];
             return (double)(swap ? swap32(b) : b);
         }
-        case LD_DT_I16: {
+        case LD_DT_INT16: {
             unsigned short b = ((const unsigned short *)base)[i];
             return (double)(short)(swap ? swap16(b) : b);
         }
-        case LD_DT_U16: {
+        case LD_DT_UINT16: {
             unsigned short b = ((const unsigned short *)base)[i];
             return (double)(swap ? swap16(b) : b);
         }
-        case LD_DT_I8: return (double)(signed char)base[i];
-        case LD_DT_U8: return (double)base[i];
+        case LD_DT_INT8: return (double)(signed char)base[i];
+        case LD_DT_UINT8: return (double)base[i];
         default: return base[i] != 0 ? 1.0 : 0.0;  // LD_DT_BOOL
     }
 }
@@ -538,7 +541,7 @@ void release(Slot *s) {
 
 bool fast_type(int type, int swap, int64_t address, int L) {
     if (swap || (address & (L == L_F32 ? 15 : 7)) != 0) return false;
-    return (L == L_F32 && type == LD_DT_F32) || (L == L_F16 && type == LD_DT_F16) || (L == L_BF16 && type == LD_DT_BF16);
+    return (L == L_F32 && type == LD_DT_FLOAT32) || (L == L_F16 && type == LD_DT_FLOAT16) || (L == L_BF16 && type == LD_DT_BFLOAT16);
 }
 
 int load_kind(int rt, int rs, int64_t ra, int ct, int cs, int64_t ca) {
@@ -550,9 +553,9 @@ int load_kind(int rt, int rs, int64_t ra, int ct, int cs, int64_t ca) {
 
 int element_size(int type) {
     switch (type) {
-        case LD_DT_F64: case LD_DT_I64: case LD_DT_U64: return 8;
-        case LD_DT_F32: case LD_DT_I32: case LD_DT_U32: return 4;
-        case LD_DT_F16: case LD_DT_BF16: case LD_DT_I16: case LD_DT_U16: return 2;
+        case LD_DT_FLOAT64: case LD_DT_INT64: case LD_DT_UINT64: return 8;
+        case LD_DT_FLOAT32: case LD_DT_INT32: case LD_DT_UINT32: return 4;
+        case LD_DT_FLOAT16: case LD_DT_BFLOAT16: case LD_DT_INT16: case LD_DT_UINT16: return 2;
         default: return 1;
     }
 }

@@ -13,29 +13,12 @@
 #define LAYERDIFF_CUDA_H
 
 #include <stdint.h>
+#include "layerdiff_codes.h"
 #include "layerdiff_result.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* Element types, the order of dev.layerdiff.archive.DType. */
-#define LD_DT_F64 0
-#define LD_DT_F32 1
-#define LD_DT_F16 2
-#define LD_DT_BF16 3
-#define LD_DT_F8E4M3FN 4
-#define LD_DT_F8E5M2 5
-#define LD_DT_F8E8M0 6
-#define LD_DT_I64 7
-#define LD_DT_I32 8
-#define LD_DT_I16 9
-#define LD_DT_I8 10
-#define LD_DT_U64 11
-#define LD_DT_U32 12
-#define LD_DT_U16 13
-#define LD_DT_U8 14
-#define LD_DT_BOOL 15
 
 /* Devices: a count >= 0, or minus a cudaError_t (no driver, ...). */
 int ld_cuda_device_count(void);

@@ -1,5 +1,6 @@
 package dev.layerdiff.engine.cuda;
 
+import dev.layerdiff.engine.NativeCodes;
 import dev.layerdiff.tensor.DType;
 import dev.layerdiff.tensor.TensorEntry;
 import java.nio.ByteOrder;
@@ -15,23 +16,6 @@ final class CudaTypes {
 
     /** The kernels' element type code ({@code LD_DT_*}). */
     static int code(DType t) {
-        return switch (t) {
-            case FLOAT64 -> 0;
-            case FLOAT32 -> 1;
-            case FLOAT16 -> 2;
-            case BFLOAT16 -> 3;
-            case FLOAT8_E4M3FN -> 4;
-            case FLOAT8_E5M2 -> 5;
-            case FLOAT8_E8M0FNU -> 6;
-            case INT64 -> 7;
-            case INT32 -> 8;
-            case INT16 -> 9;
-            case INT8 -> 10;
-            case UINT64 -> 11;
-            case UINT32 -> 12;
-            case UINT16 -> 13;
-            case UINT8 -> 14;
-            case BOOL -> 15;
-        };
+        return NativeCodes.dtype(t);
     }
 }

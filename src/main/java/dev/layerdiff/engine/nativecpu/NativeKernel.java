@@ -4,6 +4,7 @@ import dev.layerdiff.tensor.DType;
 import dev.layerdiff.engine.CpuKernel;
 import dev.layerdiff.engine.ImageAccumulator;
 import dev.layerdiff.engine.KernelScratch;
+import dev.layerdiff.engine.NativeCodes;
 import dev.layerdiff.engine.NativeResults;
 import dev.layerdiff.engine.PairPartial;
 import dev.layerdiff.engine.SidePartial;
@@ -89,9 +90,7 @@ public final class NativeKernel implements CpuKernel {
     private static int nativeType(ByteBuffer b, DType t) {
         if (!b.isDirect() || b.order() != ByteOrder.LITTLE_ENDIAN) return -1;
         return switch (t) {
-            case FLOAT32 -> NativeCpu.F32;
-            case FLOAT16 -> NativeCpu.F16;
-            case BFLOAT16 -> NativeCpu.BF16;
+            case FLOAT32, FLOAT16, BFLOAT16 -> NativeCodes.dtype(t);
             default -> -1;
         };
     }
