@@ -81,12 +81,6 @@ int ld_cuda_memset(int64_t ptr, int value, int64_t bytes);
 int ld_cuda_upload(int64_t dst, const void *src, int64_t bytes);
 int ld_cuda_download(void *dst, int64_t src, int64_t bytes);
 
-/* Benchmarks, timed with CUDA events after a warm-up: the median milliseconds of reps runs. */
-int ld_cuda_time_copy_d2d(int64_t dst, int64_t src, int64_t bytes, int reps, double *ms);
-int ld_cuda_time_copy_h2d(int device, int64_t bytes, int reps, double *ms);
-int ld_cuda_time_compare(int64_t slot, int64_t ref, int ref_type, int64_t cand, int cand_type, int64_t n, int reps,
-                         double *ms);
-
 #ifdef __cplusplus
 }
 #endif

@@ -170,28 +170,6 @@ public final class CudaBackend implements CompareBackend {
         return out[0];
     }
 
-    /**
-     * Median milliseconds of {@code reps} pinned host-to-device copies of {@code bytes} (the end-to-end
-     * baseline of the benchmarks).
-     */
-    public double timeHostToDevice(long bytes, int reps) {
-        double[] ms = new double[1];
-        CudaErrors.check(CudaNative.ld_cuda_time_copy_h2d(device, bytes, reps, ms), "timing a host-to-device copy");
-        return ms[0];
-    }
-
-    /**
-     * Median milliseconds of {@code reps} fused comparisons of two device tensors, timed with CUDA
-     * events (for the benchmarks).
-     */
-    public synchronized double timeResident(DeviceTensor ref, DeviceTensor cand, int reps) {
-        double[] ms = new double[1];
-        CudaErrors.check(CudaNative.ld_cuda_time_compare(lanes.resident().handle(), ref.address(),
-                CudaTypes.code(ref.dtype()), cand.address(), CudaTypes.code(cand.dtype()), ref.numel(), reps, ms),
-                "timing the kernel");
-        return ms[0];
-    }
-
     /** What this backend holds now. */
     public synchronized CudaUsage usage() {
         return new CudaUsage(lanes.count(), lanes.pinnedBytes(), memory.blocks(), memory.bytes());

@@ -67,11 +67,4 @@ final class CudaNative {
     static native int ld_cuda_upload(long dst, @Cast("const void*") ByteBuffer src, long bytes);
 
     static native int ld_cuda_download(@Cast("void*") ByteBuffer dst, long src, long bytes);
-
-    static native int ld_cuda_time_copy_d2d(long dst, long src, long bytes, int reps, double[] ms);
-
-    static native int ld_cuda_time_copy_h2d(int device, long bytes, int reps, double[] ms);
-
-    static native int ld_cuda_time_compare(long slot, long ref, int refType, long cand, int candType, long n,
-                                           int reps, double[] ms);
 }

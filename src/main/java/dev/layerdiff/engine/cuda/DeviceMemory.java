@@ -56,16 +56,6 @@ public final class DeviceMemory implements AutoCloseable {
         CudaErrors.check(CudaNative.ld_cuda_download(dst.slice(), address + at, dst.remaining()), "downloading");
     }
 
-    /**
-     * Median milliseconds of {@code reps} device-to-device copies of {@code bytes} from {@code src} to this
-     * block (the bandwidth baseline of the benchmarks).
-     */
-    public double timeCopyFrom(DeviceMemory src, long bytes, int reps) {
-        double[] ms = new double[1];
-        CudaErrors.check(CudaNative.ld_cuda_time_copy_d2d(address(), src.address(), bytes, reps, ms), "timing a copy");
-        return ms[0];
-    }
-
     /** Sets every byte to {@code value}. */
     void fill(int value) {
         ensureOpen("filling");
