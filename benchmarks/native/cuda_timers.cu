@@ -71,14 +71,14 @@ int ldb_time_copy_h2d(int device, int64_t bytes, int reps, double *ms) {
 
 int ldb_time_compare(int device, int64_t ref, int ref_type, int64_t cand, int cand_type, int64_t n, int reps,
                      double *ms) {
-    int64_t slot = 0;
-    int e = ld_cuda_slot_create(device, 0, &slot);
+    int64_t lane = 0;
+    int e = ld_cuda_lane_create(device, 0, &lane);
     if (e != 0) return e;
-    Slot *s = slot_of_handle(slot);
+    Lane *s = lane_of_handle(lane);
     e = time_median(s->stream, reps, ms, [&] {
-        return ld_cuda_slot_compare_device(slot, ref, ref_type, 0, cand, cand_type, 0, n, 0, 1.3e-6, 1e-5, 0, nullptr);
+        return ld_cuda_lane_compare_device(lane, ref, ref_type, 0, cand, cand_type, 0, n, 0, 1.3e-6, 1e-5, 0, nullptr);
     });
-    ld_cuda_slot_destroy(slot);
+    ld_cuda_lane_destroy(lane);
     return e;
 }
 

@@ -508,7 +508,7 @@ __global__ void __launch_bounds__(THREADS) finalize_kernel(const Partial *partia
     out->max_rel = a.maxrel;
 }
 
-struct Slot {
+struct Lane {
     int device = 0;
     int max_blocks = 0;
     int64_t bytes = 0;
@@ -521,9 +521,9 @@ struct Slot {
     cudaEvent_t done = nullptr;
 };
 
-Slot *slot_of_handle(int64_t h) { return reinterpret_cast<Slot *>(static_cast<intptr_t>(h)); }
+Lane *lane_of_handle(int64_t h) { return reinterpret_cast<Lane *>(static_cast<intptr_t>(h)); }
 
-void release(Slot *s) {
+void release(Lane *s) {
     cudaSetDevice(s->device);
     if (s->stream) cudaStreamSynchronize(s->stream);
     cudaFreeHost(s->h_ref);
@@ -560,7 +560,7 @@ int element_size(int type) {
     }
 }
 
-int grid_for(const Slot *s, long long groups) {
+int grid_for(const Lane *s, long long groups) {
     long long want = (groups + THREADS - 1) / THREADS;
     if (want < 1) want = 1;
     return (int)(want < s->max_blocks ? want : s->max_blocks);
@@ -582,7 +582,7 @@ cudaError_t allow_histograms() {
 }
 
 template <int L>
-cudaError_t launch_compare(const Slot *s, const Params &p, int blocks) {
+cudaError_t launch_compare(const Lane *s, const Params &p, int blocks) {
     cudaError_t e = p.image.pixels ? allow_histograms<L, true>() : allow_histograms<L, false>();
     if (e != cudaSuccess) return e;
     if (p.image.pixels) compare_kernel<L, true><<<blocks, THREADS, COMPARE_SMEM, s->stream>>>(p);
@@ -590,7 +590,7 @@ cudaError_t launch_compare(const Slot *s, const Params &p, int blocks) {
     return cudaGetLastError();
 }
 
-int enqueue_compare(Slot *s, const unsigned char *ref, int rt, int rs, const unsigned char *cand, int ct, int cs,
+int enqueue_compare(Lane *s, const unsigned char *ref, int rt, int rs, const unsigned char *cand, int ct, int cs,
                     int64_t n, int64_t first, double rtol, double atol, int equal_nan, const ld_image *image) {
     cudaError_t e = cudaSetDevice(s->device);
     if (e != cudaSuccess) return e;
@@ -669,11 +669,11 @@ int ld_cuda_device_info(int device, char *name, int name_len, int64_t *memory, i
 
 int64_t ld_cuda_pair_size(void) { return (int64_t)sizeof(ld_pair); }
 
-int ld_cuda_slot_create(int device, int64_t bytes, int64_t *handle) {
+int ld_cuda_lane_create(int device, int64_t bytes, int64_t *handle) {
     *handle = 0;
     cudaError_t e = cudaSetDevice(device);
     if (e != cudaSuccess) return e;
-    Slot *s = new Slot();
+    Lane *s = new Lane();
     s->device = device;
     s->bytes = bytes;
     int sms = 0, per_sm = 0;
@@ -702,21 +702,21 @@ fail:
     return e;
 }
 
-void ld_cuda_slot_destroy(int64_t slot) {
-    if (slot) release(slot_of_handle(slot));
+void ld_cuda_lane_destroy(int64_t lane) {
+    if (lane) release(lane_of_handle(lane));
 }
 
-char *ld_cuda_slot_host(int64_t slot, int side) {
-    Slot *s = slot_of_handle(slot);
+char *ld_cuda_lane_host(int64_t lane, int side) {
+    Lane *s = lane_of_handle(lane);
     return side == 0 ? s->h_ref : s->h_cand;
 }
 
-char *ld_cuda_slot_result(int64_t slot) { return (char *)slot_of_handle(slot)->h_result; }
+char *ld_cuda_lane_result(int64_t lane) { return (char *)lane_of_handle(lane)->h_result; }
 
-int ld_cuda_slot_compare(int64_t slot, int ref_type, int ref_swap, int64_t ref_bytes, int cand_type, int cand_swap,
+int ld_cuda_lane_compare(int64_t lane, int ref_type, int ref_swap, int64_t ref_bytes, int cand_type, int cand_swap,
                          int64_t cand_bytes, int64_t n, int64_t first_index, double rtol, double atol, int equal_nan,
                          const ld_image *image) {
-    Slot *s = slot_of_handle(slot);
+    Lane *s = lane_of_handle(lane);
     if (ref_bytes > s->bytes || cand_bytes > s->bytes || ref_bytes < n * element_size(ref_type)
         || cand_bytes < n * element_size(cand_type)) {
         return cudaErrorInvalidValue;
@@ -729,17 +729,17 @@ int ld_cuda_slot_compare(int64_t slot, int ref_type, int ref_swap, int64_t ref_b
                            equal_nan, image);
 }
 
-int ld_cuda_slot_compare_device(int64_t slot, int64_t ref, int ref_type, int ref_swap, int64_t cand, int cand_type,
+int ld_cuda_lane_compare_device(int64_t lane, int64_t ref, int ref_type, int ref_swap, int64_t cand, int cand_type,
                                 int cand_swap, int64_t n, int64_t first_index, double rtol, double atol,
                                 int equal_nan, const ld_image *image) {
     if (ref % element_size(ref_type) != 0 || cand % element_size(cand_type) != 0) return cudaErrorMisalignedAddress;
-    return enqueue_compare(slot_of_handle(slot), (const unsigned char *)(intptr_t)ref, ref_type, ref_swap,
+    return enqueue_compare(lane_of_handle(lane), (const unsigned char *)(intptr_t)ref, ref_type, ref_swap,
                            (const unsigned char *)(intptr_t)cand, cand_type, cand_swap, n, first_index, rtol, atol,
                            equal_nan, image);
 }
 
-int ld_cuda_slot_summarize(int64_t slot, int type, int swap, int64_t bytes, int64_t n) {
-    Slot *s = slot_of_handle(slot);
+int ld_cuda_lane_summarize(int64_t lane, int type, int swap, int64_t bytes, int64_t n) {
+    Lane *s = lane_of_handle(lane);
     if (bytes > s->bytes || bytes < n * element_size(type)) return cudaErrorInvalidValue;
     cudaError_t e = cudaSetDevice(s->device);
     if (e != cudaSuccess) return e;
@@ -768,8 +768,8 @@ int ld_cuda_slot_summarize(int64_t slot, int type, int swap, int64_t bytes, int6
     return cudaEventRecord(s->done, s->stream);
 }
 
-int ld_cuda_slot_wait(int64_t slot) {
-    Slot *s = slot_of_handle(slot);
+int ld_cuda_lane_wait(int64_t lane) {
+    Lane *s = lane_of_handle(lane);
     return cudaEventSynchronize(s->done);
 }
 

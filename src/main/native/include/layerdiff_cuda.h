@@ -35,17 +35,17 @@ int ld_cuda_device_info(int device, char *name, int name_len, int64_t *memory, i
 int64_t ld_cuda_pair_size(void);
 
 /*
- * A slot: one CUDA stream with its own pinned host buffers (bytes each, for the reference and the
- * candidate; 0 for a slot that only reads device memory), device buffers of the same size, and the
- * result of the last operation enqueued on it. Operations on different slots run concurrently.
- * Not thread-safe: one thread uses a slot at a time.
+ * A lane: one CUDA stream with its own pinned host buffers (bytes each, for the reference and the
+ * candidate; 0 for a lane that only reads device memory), device buffers of the same size, and the
+ * result of the last operation enqueued on it. Operations on different lanes run concurrently.
+ * Not thread-safe: one thread uses a lane at a time.
  */
-int ld_cuda_slot_create(int device, int64_t bytes, int64_t *slot);
-void ld_cuda_slot_destroy(int64_t slot);
+int ld_cuda_lane_create(int device, int64_t bytes, int64_t *lane);
+void ld_cuda_lane_destroy(int64_t lane);
 /* The pinned host buffer of a side (0: reference, 1: candidate), bytes long. */
-char *ld_cuda_slot_host(int64_t slot, int side);
-/* The slot's result: valid after ld_cuda_slot_wait returned 0. */
-char *ld_cuda_slot_result(int64_t slot);
+char *ld_cuda_lane_host(int64_t lane, int side);
+/* The lane's result: valid after ld_cuda_lane_wait returned 0. */
+char *ld_cuda_lane_result(int64_t lane);
 
 /*
  * Image of |d| block maxima, ImageLayout's fields: pixels is a device buffer of width * height int64
@@ -62,17 +62,17 @@ typedef struct ld_image {
  * Enqueues: copy ref_bytes and cand_bytes of the host buffers to the device, compare n pairs (the first
  * at flat index first_index), copy the result back. swap: the elements are big-endian.
  */
-int ld_cuda_slot_compare(int64_t slot, int ref_type, int ref_swap, int64_t ref_bytes, int cand_type, int cand_swap,
+int ld_cuda_lane_compare(int64_t lane, int ref_type, int ref_swap, int64_t ref_bytes, int cand_type, int cand_swap,
                          int64_t cand_bytes, int64_t n, int64_t first_index, double rtol, double atol, int equal_nan,
                          const ld_image *image);
 /* Enqueues the same over device memory (aligned to the element size), without copies. */
-int ld_cuda_slot_compare_device(int64_t slot, int64_t ref, int ref_type, int ref_swap, int64_t cand, int cand_type,
+int ld_cuda_lane_compare_device(int64_t lane, int64_t ref, int ref_type, int ref_swap, int64_t cand, int cand_type,
                                 int cand_swap, int64_t n, int64_t first_index, double rtol, double atol,
                                 int equal_nan, const ld_image *image);
 /* Enqueues one side's statistics of n elements of the reference host buffer (result in ref). */
-int ld_cuda_slot_summarize(int64_t slot, int type, int swap, int64_t bytes, int64_t n);
-/* Waits for what was enqueued on the slot; returns the first error of it. */
-int ld_cuda_slot_wait(int64_t slot);
+int ld_cuda_lane_summarize(int64_t lane, int type, int swap, int64_t bytes, int64_t n);
+/* Waits for what was enqueued on the lane; returns the first error of it. */
+int ld_cuda_lane_wait(int64_t lane);
 
 /* Device memory, synchronous. */
 int ld_cuda_malloc(int device, int64_t bytes, int64_t *ptr);

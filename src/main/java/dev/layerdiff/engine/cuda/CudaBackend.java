@@ -96,7 +96,7 @@ public final class CudaBackend implements CompareBackend {
                     int len = (int) Math.min(per, n - first);
                     int rBytes = len * ref.dtype().byteSize(), cBytes = len * cand.dtype().byteSize();
                     staging.stage(ref, first, rBytes, s.refHost(), cand, cBytes, s.candHost());
-                    CudaErrors.check(CudaNative.ld_cuda_slot_compare(s.handle(), CudaTypes.code(ref.dtype()),
+                    CudaErrors.check(CudaNative.ld_cuda_lane_compare(s.handle(), CudaTypes.code(ref.dtype()),
                             CudaTypes.swap(ref), rBytes, CudaTypes.code(cand.dtype()), CudaTypes.swap(cand), cBytes, len,
                             first, task.rtol(), task.atol(), task.equalNan() ? 1 : 0, descriptor),
                             "comparing " + ref.name());
@@ -123,7 +123,7 @@ public final class CudaBackend implements CompareBackend {
                 for (long first = 0; first < n; first += per) {
                     int len = (int) Math.min(per, n - first), bytes = len * e.dtype().byteSize();
                     staging.stage(e, first, bytes, s.refHost(), null, 0, null);
-                    CudaErrors.check(CudaNative.ld_cuda_slot_summarize(s.handle(), CudaTypes.code(e.dtype()),
+                    CudaErrors.check(CudaNative.ld_cuda_lane_summarize(s.handle(), CudaTypes.code(e.dtype()),
                             CudaTypes.swap(e), bytes, len), "summarizing " + e.name());
                     s.await("summarizing " + e.name());
                     all.merge(LaneResults.side(s.result(), len, e.name()));
@@ -156,7 +156,7 @@ public final class CudaBackend implements CompareBackend {
         if (chunks == 0) return out[0];
         StreamLane lane = lanes.resident();
         try {
-            CudaErrors.check(CudaNative.ld_cuda_slot_compare_device(lane.handle(), ref.address(),
+            CudaErrors.check(CudaNative.ld_cuda_lane_compare_device(lane.handle(), ref.address(),
                     CudaTypes.code(ref.dtype()), 0, cand.address(), CudaTypes.code(cand.dtype()), 0, ref.numel(), 0,
                     rtol, atol, equalNan ? 1 : 0, pixels == null ? null : pixels.descriptor()),
                     "comparing device tensors");

@@ -24,16 +24,16 @@ final class StreamLane implements AutoCloseable {
     private StreamLane(long handle, long bytes) {
         this.handle = handle;
         this.bytes = bytes;
-        refHost = bytes == 0 ? null : CudaNative.ld_cuda_slot_host(handle, 0).capacity(bytes).asByteBuffer();
-        candHost = bytes == 0 ? null : CudaNative.ld_cuda_slot_host(handle, 1).capacity(bytes).asByteBuffer();
-        result = CudaNative.ld_cuda_slot_result(handle).capacity(NativeResults.PAIR_BYTES).asByteBuffer()
+        refHost = bytes == 0 ? null : CudaNative.ld_cuda_lane_host(handle, 0).capacity(bytes).asByteBuffer();
+        candHost = bytes == 0 ? null : CudaNative.ld_cuda_lane_host(handle, 1).capacity(bytes).asByteBuffer();
+        result = CudaNative.ld_cuda_lane_result(handle).capacity(NativeResults.PAIR_BYTES).asByteBuffer()
                 .order(ByteOrder.nativeOrder());
     }
 
     /** A lane on {@code device} with staging buffers of {@code bytes} per side (0 for none). */
     static StreamLane create(int device, long bytes) {
         long[] h = new long[1];
-        CudaErrors.check(CudaNative.ld_cuda_slot_create(device, bytes, h),
+        CudaErrors.check(CudaNative.ld_cuda_lane_create(device, bytes, h),
                 "creating a stream with " + bytes + "-byte buffers");
         return new StreamLane(h[0], bytes);
     }
@@ -76,7 +76,7 @@ final class StreamLane implements AutoCloseable {
 
     /** Waits for what was enqueued; throws naming {@code what} if it failed. */
     void await(String what) {
-        CudaErrors.check(CudaNative.ld_cuda_slot_wait(handle()), what);
+        CudaErrors.check(CudaNative.ld_cuda_lane_wait(handle()), what);
     }
 
     /** Waits for the chunk in flight, if any, and hands its result to its job. */
@@ -92,7 +92,7 @@ final class StreamLane implements AutoCloseable {
     void abandon() {
         if (job == null || closed) return;
         job = null;
-        CudaNative.ld_cuda_slot_wait(handle);
+        CudaNative.ld_cuda_lane_wait(handle);
     }
 
     /** Waits for its work and frees the stream and its buffers. Idempotent. */
@@ -101,7 +101,7 @@ final class StreamLane implements AutoCloseable {
         if (closed) return;
         closed = true;
         job = null;
-        CudaNative.ld_cuda_slot_destroy(handle);
+        CudaNative.ld_cuda_lane_destroy(handle);
     }
 
     private void ensureOpen() {
