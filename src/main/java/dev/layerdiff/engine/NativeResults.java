@@ -23,6 +23,14 @@ public final class NativeResults {
     /** Bytes of {@code ld_pair}. */
     public static final int PAIR_BYTES = SCALARS + 10 * 8;
 
+    /** Throws (a packaging bug) unless a native library's {@code sizeof(ld_pair)} is what this class reads. */
+    public static void checkPairSize(long nativeBytes) {
+        if (nativeBytes != PAIR_BYTES) {
+            throw new IllegalStateException("packaging bug: native ld_pair is " + nativeBytes + " bytes, Java expects "
+                    + PAIR_BYTES);
+        }
+    }
+
     /** Folds one result (of elements after those already in {@code acc}) into {@code acc}. */
     public static void foldPair(ByteBuffer o, PairPartial acc) {
         foldSide(o, REF, acc.ref);

@@ -1,5 +1,6 @@
 package dev.layerdiff.engine.cuda;
 
+import dev.layerdiff.engine.Chunks;
 import dev.layerdiff.engine.CompareBackend;
 import dev.layerdiff.engine.PairJob;
 import dev.layerdiff.engine.PairTask;
@@ -80,20 +81,18 @@ public final class CudaBackend implements CompareBackend {
             for (int p = 0; p < tasks.size(); p++) {
                 PairTask task = tasks.get(p);
                 TensorEntry ref = task.reference(), cand = task.candidate();
-                long n = ref.numel();
-                long per = chunkElements(ref.dtype(), cand.dtype());
-                int chunks = Math.toIntExact((n + per - 1) / per);
-                DeviceImage image = chunks > 0 && task.image()
+                Chunks chunks = new Chunks(ref.numel(), chunkElements(ref.dtype(), cand.dtype()));
+                DeviceImage image = chunks.count() > 0 && task.image()
                         ? DeviceImage.allocate(memory, ImageLayout.of(ref.shape())) : null;
-                PairJob job = PairJob.start(p, task, chunks, image, sink);
+                PairJob job = PairJob.start(p, task, chunks.count(), image, sink);
                 started.add(job);
                 long[] descriptor = image == null ? null : image.descriptor();
-                for (int c = 0; c < chunks; c++) {
+                for (int c = 0; c < chunks.count(); c++) {
                     StreamLane s = lanes.staging(next);
                     next = (next + 1) % StreamLanes.LANES;
                     s.retire();
-                    long first = c * per;
-                    int len = (int) Math.min(per, n - first);
+                    long first = chunks.first(c);
+                    int len = chunks.length(c);
                     int rBytes = len * ref.dtype().byteSize(), cBytes = len * cand.dtype().byteSize();
                     staging.stage(ref, first, rBytes, s.refHost(), cand, cBytes, s.candHost());
                     CudaErrors.check(CudaNative.ld_cuda_lane_compare(s.handle(), CudaTypes.code(ref.dtype()),
@@ -118,11 +117,11 @@ public final class CudaBackend implements CompareBackend {
         StreamLane s = lanes.staging(0);
         try {
             for (TensorEntry e : tensors) {
-                long n = e.numel(), per = StreamLanes.LANE_BYTES / e.dtype().byteSize();
+                Chunks chunks = new Chunks(e.numel(), StreamLanes.LANE_BYTES / e.dtype().byteSize());
                 SidePartial all = new SidePartial();
-                for (long first = 0; first < n; first += per) {
-                    int len = (int) Math.min(per, n - first), bytes = len * e.dtype().byteSize();
-                    staging.stage(e, first, bytes, s.refHost(), null, 0, null);
+                for (int c = 0; c < chunks.count(); c++) {
+                    int len = chunks.length(c), bytes = len * e.dtype().byteSize();
+                    staging.stage(e, chunks.first(c), bytes, s.refHost(), null, 0, null);
                     CudaErrors.check(CudaNative.ld_cuda_lane_summarize(s.handle(), CudaTypes.code(e.dtype()),
                             CudaTypes.swap(e), bytes, len), "summarizing " + e.name());
                     s.await("summarizing " + e.name());

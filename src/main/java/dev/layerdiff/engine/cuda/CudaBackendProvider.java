@@ -1,5 +1,7 @@
 package dev.layerdiff.engine.cuda;
 
+import dev.layerdiff.engine.NativeLibraries;
+import dev.layerdiff.engine.NativeResults;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,10 +45,7 @@ public final class CudaBackendProvider {
             throw new UnsupportedOperationException("no usable CUDA driver or device (" + CudaErrors.errorString(-count) + ")");
         }
         if (count == 0) throw new UnsupportedOperationException("no CUDA device");
-        if (CudaNative.ld_cuda_pair_size() != dev.layerdiff.engine.NativeResults.PAIR_BYTES) {
-            throw new IllegalStateException("packaging bug: native ld_pair is " + CudaNative.ld_cuda_pair_size()
-                    + " bytes, Java expects " + dev.layerdiff.engine.NativeResults.PAIR_BYTES);
-        }
+        NativeResults.checkPairSize(CudaNative.ld_cuda_pair_size());
         Device d = device(0);
         if (d.capability < 75) {
             throw new UnsupportedOperationException(d.name + " has compute capability " + d.capability / 10 + "."
@@ -65,20 +64,8 @@ public final class CudaBackendProvider {
     }
 
     private static void loadLibrary() {
-        String platform = Loader.getPlatform();
-        if (!platform.equals("linux-x86_64")) {
-            throw new UnsupportedOperationException("no CUDA kernels are built for " + platform);
-        }
-        if (CudaNative.class.getResource(platform + "/" + System.mapLibraryName("jniCudaNative")) == null) {
-            throw new UnsupportedOperationException("this build has no CUDA kernels (built without nvcc, or with"
-                    + " -Dcuda.skip=true)");
-        }
-        try {
-            CudaNative.load();
-        } catch (UnsatisfiedLinkError e) {
-            throw new IllegalStateException("packaging bug: the CUDA kernels for linux-x86_64 are in the jar but do"
-                    + " not load: " + e.getMessage(), e);
-        }
+        NativeLibraries.load("CUDA kernels", CudaNative.class, Loader.getPlatform(),
+                "built without nvcc, or with -Dcuda.skip=true", CudaNative::load);
     }
 
     /** A CUDA device as the runtime reports it. */

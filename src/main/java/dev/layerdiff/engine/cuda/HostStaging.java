@@ -1,12 +1,11 @@
 package dev.layerdiff.engine.cuda;
 
+import dev.layerdiff.engine.Futures;
 import dev.layerdiff.tensor.TensorEntry;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -75,14 +74,7 @@ final class HostStaging implements AutoCloseable {
 
     private static void await(List<Future<?>> copies) throws IOException {
         try {
-            for (Future<?> f : copies) f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while staging data for the GPU", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof UncheckedIOException u) throw u.getCause();
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw new IOException(e.getCause());
+            Futures.awaitAll(copies, "staging data for the GPU");
         } finally {
             copies.clear();
         }
