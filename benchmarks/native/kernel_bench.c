@@ -54,7 +54,7 @@ static void *compare(void *p) {
     j->mismatched = 0;
     for (long off = 0; off < j->n; off += CALL) {
         long len = j->n - off < CALL ? j->n - off : CALL;
-        ld_compare(j->r + off, LD_F32, j->c + off, LD_F32, len, off, 1.3e-6, 1e-5, 0, &out, scratch, NULL);
+        ld_compare(j->r + off, LD_DT_FLOAT32, j->c + off, LD_DT_FLOAT32, len, off, 1.3e-6, 1e-5, 0, &out, scratch, NULL);
         j->mismatched += out.mismatched;
     }
     free(scratch);

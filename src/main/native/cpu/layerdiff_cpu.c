@@ -34,7 +34,7 @@
 /* Calls shorter than this count per histogram: the joint table's flush scans 512 KB. */
 #define JOINT_MIN 65536
 #define KEYS 512          /* raw float keys: sign and exponent bits, bits >> 23 */
-#define DBINS 128         /* |d| bins; |d| = 0 is counted in bin 0 and moved to LD_ZERO at the flush */
+#define DBINS LD_BINS     /* |d| bins; |d| = 0 is counted in bin 0 and moved to LD_ZERO at the flush */
 #define JCOPY (KEYS * DBINS)
 /* The joint table's two copies (runs of one cell would serialize on store-to-load forwarding; four
  * copies measured slower) lie a cache line further apart than the table, or they would share L1 sets. */
@@ -65,6 +65,8 @@ static inline double jmax(double a, double b) {
     return a > b ? a : b;
 }
 
+_Static_assert(LD_NEGATIVE == 1 << 7, "code_of puts the sign at bit 7 of a bin's code");
+
 /* BinCounts.codeOf: the histogram code of a double. */
 static inline int code_of(double x) {
     uint64_t bits;
@@ -74,8 +76,8 @@ static inline int code_of(double x) {
     int e = (int) (abs >> 52);
     if (e == 0x7FF) return abs == 0x7FF0000000000000ULL ? LD_POS_INF + sign : LD_NAN;
     if (abs == 0) return LD_ZERO;
-    int bin = e - 959;
-    bin = bin < 0 ? 0 : bin > 127 ? 127 : bin;
+    int bin = e - (1023 + LD_MIN_EXPONENT);
+    bin = bin < 0 ? 0 : bin > LD_BINS - 1 ? LD_BINS - 1 : bin;
     return bin | (sign << 7);
 }
 
@@ -270,7 +272,7 @@ static int vector_block(state *st, const float *r, const float *c, int len, int6
                         ld_scratch *s, double *keys) {
     uint32_t *jidx = s->jidx;
     const __m256i izero = _mm256_setzero_si256();
-    const __m256i k63 = _mm256_set1_epi32(63), k127 = _mm256_set1_epi32(127);
+    const __m256i k63 = _mm256_set1_epi32(127 + LD_MIN_EXPONENT), k127 = _mm256_set1_epi32(LD_BINS - 1);
     const __m256 fabsmask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7FFFFFFF));
     const __m256 tiny = _mm256_castsi256_ps(_mm256_set1_epi32(1));
     /* m <= M: rounding to float takes at most 2^-24 relative, and a nonzero M is at least 2^-25 (two
@@ -380,8 +382,8 @@ static int64_t flush_keys(uint32_t *keys, int64_t *hist, int64_t *pos_zeros) {
     for (int k = 0; k < KEYS; k++) {
         if (keys[k] == 0) continue;
         int e = k & 255, sign = k >> 8;
-        int bin = e - 63;
-        bin = bin < 0 ? 0 : bin > 127 ? 127 : bin;
+        int bin = e - (127 + LD_MIN_EXPONENT);
+        bin = bin < 0 ? 0 : bin > LD_BINS - 1 ? LD_BINS - 1 : bin;
         hist[e == 255 ? LD_ZERO : bin | (sign << 7)] += keys[k];
         keys[k] = 0;
     }
@@ -463,10 +465,10 @@ static void flush(state *st, ld_scratch *s) {
 
 /* Widens a block of float16 or bfloat16 to float (exactly), or returns the float32 data itself. */
 static const float *as_floats(const void *p, int type, int64_t off, int len, float *buf) {
-    if (type == LD_F32) return (const float *) p + off;
+    if (type == LD_DT_FLOAT32) return (const float *) p + off;
     const uint16_t *h = (const uint16_t *) p + off;
     int i = 0;
-    if (type == LD_F16) {
+    if (type == LD_DT_FLOAT16) {
         for (; i + 8 <= len; i += 8) {
             _mm256_storeu_ps(buf + i, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) (h + i))));
         }

@@ -27,6 +27,7 @@ constexpr int WARPS = THREADS / 32;
 constexpr int COPIES = 16;
 /** Words per histogram copy: odd, so one code in the 16 copies lies in 16 different banks. */
 constexpr int HSTRIDE = 261;
+static_assert(HSTRIDE >= LD_CODES && HSTRIDE % 2 == 1, "a histogram copy holds every code, in an odd stride");
 /** Largest grid: blocks per multiprocessor times multiprocessors. */
 constexpr int MAX_BLOCKS_PER_SM = 8;
 
@@ -54,6 +55,8 @@ struct Params {
     ld_image image;
 };
 
+static_assert(LD_NEGATIVE == 1 << 7, "code_of puts the sign at bit 7 of a bin's code");
+
 /** BinCounts.codeOf: the histogram code of a double. */
 __device__ __forceinline__ int code_of(double x) {
     unsigned long long bits = (unsigned long long)__double_as_longlong(x);
@@ -63,7 +66,7 @@ __device__ __forceinline__ int code_of(double x) {
     int e = (int)(ahi >> 20);
     if (e == 0x7ff) return ((ahi & 0xfffffu) | lo) == 0 ? LD_POS_INF + sign : LD_NAN;
     if ((ahi | lo) == 0) return LD_ZERO;
-    int bin = min(max(e - 959, 0), 127);
+    int bin = min(max(e - (1023 + LD_MIN_EXPONENT), 0), LD_BINS - 1);
     return bin | (sign << 7);
 }
 
@@ -213,23 +216,23 @@ __device__ __forceinline__ double bf16_bits(unsigned short h) { return (double)_
 /** Decoders.decode for one element of any type. */
 __device__ double decode(const unsigned char *base, int type, int swap, long long i) {
     switch (type) {
-        case LD_DT_F64: {
+        case LD_DT_FLOAT64: {
             unsigned long long b = ((const unsigned long long *)base)[i];
             return __longlong_as_double((long long)(swap ? swap64(b) : b));
         }
-        case LD_DT_F32: {
+        case LD_DT_FLOAT32: {
             unsigned b = ((const unsigned *)base)[i];
             return (double)__uint_as_float(swap ? swap32(b) : b);
         }
-        case LD_DT_F16: {
+        case LD_DT_FLOAT16: {
             unsigned short b = ((const unsigned short *)base)[i];
             return half_bits(swap ? swap16(b) : b);
         }
-        case LD_DT_BF16: {
+        case LD_DT_BFLOAT16: {
             unsigned short b = ((const unsigned short *)base)[i];
             return bf16_bits(swap ? swap16(b) : b);
         }
-        case LD_DT_F8E4M3FN: {
+        case LD_DT_FLOAT8_E4M3FN: {
             unsigned b = base[i];
             int exp = (b >> 3) & 0xF, mant = b & 7;
             double v;
@@ -238,37 +241,37 @@ __device__ double decode(const unsigned char *base, int type, int swap, long lon
             else v = ldexp((double)(mant | 8), exp - 10);
             return (b & 0x80) ? -v : v;
         }
-        case LD_DT_F8E5M2: return half_bits((unsigned short)(base[i] << 8));
-        case LD_DT_F8E8M0: {
+        case LD_DT_FLOAT8_E5M2: return half_bits((unsigned short)(base[i] << 8));
+        case LD_DT_FLOAT8_E8M0FNU: {
             unsigned b = base[i];
             return b == 0xFF ? NAN : ldexp(1.0, (int)b - 127);
         }
-        case LD_DT_I64: {
+        case LD_DT_INT64: {
             unsigned long long b = ((const unsigned long long *)base)[i];
             return __ll2double_rn((long long)(swap ? swap64(b) : b));
         }
-        case LD_DT_U64: {
+        case LD_DT_UINT64: {
             unsigned long long b = ((const unsigned long long *)base)[i];
             return __ull2double_rn(swap ? swap64(b) : b);
         }
-        case LD_DT_I32: {
+        case LD_DT_INT32: {
             unsigned b = ((const unsigned *)base)[i];
             return (double)(int)(swap ? swap32(b) : b);
         }
-        case LD_DT_U32: {
+        case LD_DT_UINT32: {
             unsigned b = ((const unsigned *)base)[i];
             return (double)(swap ? swap32(b) : b);
         }
-        case LD_DT_I16: {
+        case LD_DT_INT16: {
             unsigned short b = ((const unsigned short *)base)[i];
             return (double)(short)(swap ? swap16(b) : b);
         }
-        case LD_DT_U16: {
+        case LD_DT_UINT16: {
             unsigned short b = ((const unsigned short *)base)[i];
             return (double)(swap ? swap16(b) : b);
         }
-        case LD_DT_I8: return (double)(signed char)base[i];
-        case LD_DT_U8: return (double)base[i];
+        case LD_DT_INT8: return (double)(signed char)base[i];
+        case LD_DT_UINT8: return (double)base[i];
         default: return base[i] != 0 ? 1.0 : 0.0;  // LD_DT_BOOL
     }
 }
@@ -505,7 +508,7 @@ __global__ void __launch_bounds__(THREADS) finalize_kernel(const Partial *partia
     out->max_rel = a.maxrel;
 }
 
-struct Slot {
+struct Lane {
     int device = 0;
     int max_blocks = 0;
     int64_t bytes = 0;
@@ -518,9 +521,9 @@ struct Slot {
     cudaEvent_t done = nullptr;
 };
 
-Slot *slot_of_handle(int64_t h) { return reinterpret_cast<Slot *>(static_cast<intptr_t>(h)); }
+Lane *lane_of_handle(int64_t h) { return reinterpret_cast<Lane *>(static_cast<intptr_t>(h)); }
 
-void release(Slot *s) {
+void release(Lane *s) {
     cudaSetDevice(s->device);
     if (s->stream) cudaStreamSynchronize(s->stream);
     cudaFreeHost(s->h_ref);
@@ -538,7 +541,7 @@ void release(Slot *s) {
 
 bool fast_type(int type, int swap, int64_t address, int L) {
     if (swap || (address & (L == L_F32 ? 15 : 7)) != 0) return false;
-    return (L == L_F32 && type == LD_DT_F32) || (L == L_F16 && type == LD_DT_F16) || (L == L_BF16 && type == LD_DT_BF16);
+    return (L == L_F32 && type == LD_DT_FLOAT32) || (L == L_F16 && type == LD_DT_FLOAT16) || (L == L_BF16 && type == LD_DT_BFLOAT16);
 }
 
 int load_kind(int rt, int rs, int64_t ra, int ct, int cs, int64_t ca) {
@@ -550,14 +553,14 @@ int load_kind(int rt, int rs, int64_t ra, int ct, int cs, int64_t ca) {
 
 int element_size(int type) {
     switch (type) {
-        case LD_DT_F64: case LD_DT_I64: case LD_DT_U64: return 8;
-        case LD_DT_F32: case LD_DT_I32: case LD_DT_U32: return 4;
-        case LD_DT_F16: case LD_DT_BF16: case LD_DT_I16: case LD_DT_U16: return 2;
+        case LD_DT_FLOAT64: case LD_DT_INT64: case LD_DT_UINT64: return 8;
+        case LD_DT_FLOAT32: case LD_DT_INT32: case LD_DT_UINT32: return 4;
+        case LD_DT_FLOAT16: case LD_DT_BFLOAT16: case LD_DT_INT16: case LD_DT_UINT16: return 2;
         default: return 1;
     }
 }
 
-int grid_for(const Slot *s, long long groups) {
+int grid_for(const Lane *s, long long groups) {
     long long want = (groups + THREADS - 1) / THREADS;
     if (want < 1) want = 1;
     return (int)(want < s->max_blocks ? want : s->max_blocks);
@@ -579,7 +582,7 @@ cudaError_t allow_histograms() {
 }
 
 template <int L>
-cudaError_t launch_compare(const Slot *s, const Params &p, int blocks) {
+cudaError_t launch_compare(const Lane *s, const Params &p, int blocks) {
     cudaError_t e = p.image.pixels ? allow_histograms<L, true>() : allow_histograms<L, false>();
     if (e != cudaSuccess) return e;
     if (p.image.pixels) compare_kernel<L, true><<<blocks, THREADS, COMPARE_SMEM, s->stream>>>(p);
@@ -587,7 +590,7 @@ cudaError_t launch_compare(const Slot *s, const Params &p, int blocks) {
     return cudaGetLastError();
 }
 
-int enqueue_compare(Slot *s, const unsigned char *ref, int rt, int rs, const unsigned char *cand, int ct, int cs,
+int enqueue_compare(Lane *s, const unsigned char *ref, int rt, int rs, const unsigned char *cand, int ct, int cs,
                     int64_t n, int64_t first, double rtol, double atol, int equal_nan, const ld_image *image) {
     cudaError_t e = cudaSetDevice(s->device);
     if (e != cudaSuccess) return e;
@@ -666,11 +669,11 @@ int ld_cuda_device_info(int device, char *name, int name_len, int64_t *memory, i
 
 int64_t ld_cuda_pair_size(void) { return (int64_t)sizeof(ld_pair); }
 
-int ld_cuda_slot_create(int device, int64_t bytes, int64_t *handle) {
+int ld_cuda_lane_create(int device, int64_t bytes, int64_t *handle) {
     *handle = 0;
     cudaError_t e = cudaSetDevice(device);
     if (e != cudaSuccess) return e;
-    Slot *s = new Slot();
+    Lane *s = new Lane();
     s->device = device;
     s->bytes = bytes;
     int sms = 0, per_sm = 0;
@@ -699,21 +702,21 @@ fail:
     return e;
 }
 
-void ld_cuda_slot_destroy(int64_t slot) {
-    if (slot) release(slot_of_handle(slot));
+void ld_cuda_lane_destroy(int64_t lane) {
+    if (lane) release(lane_of_handle(lane));
 }
 
-char *ld_cuda_slot_host(int64_t slot, int side) {
-    Slot *s = slot_of_handle(slot);
+char *ld_cuda_lane_host(int64_t lane, int side) {
+    Lane *s = lane_of_handle(lane);
     return side == 0 ? s->h_ref : s->h_cand;
 }
 
-char *ld_cuda_slot_result(int64_t slot) { return (char *)slot_of_handle(slot)->h_result; }
+char *ld_cuda_lane_result(int64_t lane) { return (char *)lane_of_handle(lane)->h_result; }
 
-int ld_cuda_slot_compare(int64_t slot, int ref_type, int ref_swap, int64_t ref_bytes, int cand_type, int cand_swap,
+int ld_cuda_lane_compare(int64_t lane, int ref_type, int ref_swap, int64_t ref_bytes, int cand_type, int cand_swap,
                          int64_t cand_bytes, int64_t n, int64_t first_index, double rtol, double atol, int equal_nan,
                          const ld_image *image) {
-    Slot *s = slot_of_handle(slot);
+    Lane *s = lane_of_handle(lane);
     if (ref_bytes > s->bytes || cand_bytes > s->bytes || ref_bytes < n * element_size(ref_type)
         || cand_bytes < n * element_size(cand_type)) {
         return cudaErrorInvalidValue;
@@ -726,17 +729,17 @@ int ld_cuda_slot_compare(int64_t slot, int ref_type, int ref_swap, int64_t ref_b
                            equal_nan, image);
 }
 
-int ld_cuda_slot_compare_device(int64_t slot, int64_t ref, int ref_type, int ref_swap, int64_t cand, int cand_type,
+int ld_cuda_lane_compare_device(int64_t lane, int64_t ref, int ref_type, int ref_swap, int64_t cand, int cand_type,
                                 int cand_swap, int64_t n, int64_t first_index, double rtol, double atol,
                                 int equal_nan, const ld_image *image) {
     if (ref % element_size(ref_type) != 0 || cand % element_size(cand_type) != 0) return cudaErrorMisalignedAddress;
-    return enqueue_compare(slot_of_handle(slot), (const unsigned char *)(intptr_t)ref, ref_type, ref_swap,
+    return enqueue_compare(lane_of_handle(lane), (const unsigned char *)(intptr_t)ref, ref_type, ref_swap,
                            (const unsigned char *)(intptr_t)cand, cand_type, cand_swap, n, first_index, rtol, atol,
                            equal_nan, image);
 }
 
-int ld_cuda_slot_summarize(int64_t slot, int type, int swap, int64_t bytes, int64_t n) {
-    Slot *s = slot_of_handle(slot);
+int ld_cuda_lane_summarize(int64_t lane, int type, int swap, int64_t bytes, int64_t n) {
+    Lane *s = lane_of_handle(lane);
     if (bytes > s->bytes || bytes < n * element_size(type)) return cudaErrorInvalidValue;
     cudaError_t e = cudaSetDevice(s->device);
     if (e != cudaSuccess) return e;
@@ -765,8 +768,8 @@ int ld_cuda_slot_summarize(int64_t slot, int type, int swap, int64_t bytes, int6
     return cudaEventRecord(s->done, s->stream);
 }
 
-int ld_cuda_slot_wait(int64_t slot) {
-    Slot *s = slot_of_handle(slot);
+int ld_cuda_lane_wait(int64_t lane) {
+    Lane *s = lane_of_handle(lane);
     return cudaEventSynchronize(s->done);
 }
 
@@ -790,79 +793,6 @@ int ld_cuda_upload(int64_t dst, const void *src, int64_t bytes) {
 
 int ld_cuda_download(void *dst, int64_t src, int64_t bytes) {
     return cudaMemcpy(dst, (const void *)(intptr_t)src, (size_t)bytes, cudaMemcpyDeviceToHost);
-}
-
-}  // extern "C"
-
-namespace {
-
-int compare_doubles(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-/** Times reps runs of op (after one warm-up) with events; the median milliseconds into *ms. */
-template <class Op>
-int time_median(cudaStream_t stream, int reps, double *ms, Op op) {
-    cudaEvent_t start, stop;
-    cudaError_t e;
-    if ((e = cudaEventCreate(&start)) != cudaSuccess) return e;
-    if ((e = cudaEventCreate(&stop)) != cudaSuccess) return e;
-    double *t = (double *)malloc(sizeof(double) * (size_t)(reps > 0 ? reps : 1));
-    if ((e = (cudaError_t)op()) != cudaSuccess) goto done;
-    for (int r = 0; r < reps; r++) {
-        cudaEventRecord(start, stream);
-        if ((e = (cudaError_t)op()) != cudaSuccess) goto done;
-        cudaEventRecord(stop, stream);
-        if ((e = cudaEventSynchronize(stop)) != cudaSuccess) goto done;
-        float f = 0;
-        cudaEventElapsedTime(&f, start, stop);
-        t[r] = f;
-    }
-    qsort(t, (size_t)reps, sizeof(double), compare_doubles);
-    *ms = reps > 0 ? t[reps / 2] : 0;
-done:
-    free(t);
-    cudaEventDestroy(start);
-    cudaEventDestroy(stop);
-    return e;
-}
-
-}  // namespace
-
-extern "C" {
-
-int ld_cuda_time_copy_d2d(int64_t dst, int64_t src, int64_t bytes, int reps, double *ms) {
-    return time_median(0, reps, ms, [&] {
-        return (int)cudaMemcpyAsync((void *)(intptr_t)dst, (const void *)(intptr_t)src, (size_t)bytes,
-                                    cudaMemcpyDeviceToDevice, 0);
-    });
-}
-
-int ld_cuda_time_copy_h2d(int device, int64_t bytes, int reps, double *ms) {
-    cudaError_t e = cudaSetDevice(device);
-    if (e != cudaSuccess) return e;
-    void *h = nullptr, *d = nullptr;
-    if ((e = cudaHostAlloc(&h, (size_t)bytes, cudaHostAllocDefault)) != cudaSuccess) return e;
-    if ((e = cudaMalloc(&d, (size_t)bytes)) != cudaSuccess) {
-        cudaFreeHost(h);
-        return e;
-    }
-    memset(h, 1, (size_t)bytes);
-    e = (cudaError_t)time_median(0, reps, ms, [&] {
-        return (int)cudaMemcpyAsync(d, h, (size_t)bytes, cudaMemcpyHostToDevice, 0);
-    });
-    cudaFree(d);
-    cudaFreeHost(h);
-    return e;
-}
-
-int ld_cuda_time_compare(int64_t slot, int64_t ref, int ref_type, int64_t cand, int cand_type, int64_t n, int reps,
-                         double *ms) {
-    Slot *s = slot_of_handle(slot);
-    return time_median(s->stream, reps, ms, [&] {
-        return ld_cuda_slot_compare_device(slot, ref, ref_type, 0, cand, cand_type, 0, n, 0, 1.3e-6, 1e-5, 0, nullptr);
-    });
 }
 
 }  // extern "C"

@@ -9,11 +9,6 @@
 #include <stdint.h>
 #include "layerdiff_result.h"
 
-/* Element types the kernel reads, little-endian. */
-#define LD_F32 0
-#define LD_F16 1
-#define LD_BF16 2
-
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -30,7 +25,8 @@ int64_t ld_scratch_size(void);
 
 /*
  * Compares n element pairs; the first has flat index first_index. Overwrites *out. ref and cand point
- * to n elements of the given LD_* types (any alignment). Tolerances must be >= 0 for the vector path;
+ * to n elements of the given types (any alignment), each LD_DT_FLOAT32, LD_DT_FLOAT16 or
+ * LD_DT_BFLOAT16, little-endian. Tolerances must be >= 0 for the vector path;
  * negative ones take the scalar path. When keys is not NULL, keys[i] receives pair i's image key:
  * |d| (0 where ref == cand), +Inf where it is not finite.
  */

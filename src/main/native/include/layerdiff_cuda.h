@@ -13,29 +13,12 @@
 #define LAYERDIFF_CUDA_H
 
 #include <stdint.h>
+#include "layerdiff_codes.h"
 #include "layerdiff_result.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* Element types, the order of dev.layerdiff.archive.DType. */
-#define LD_DT_F64 0
-#define LD_DT_F32 1
-#define LD_DT_F16 2
-#define LD_DT_BF16 3
-#define LD_DT_F8E4M3FN 4
-#define LD_DT_F8E5M2 5
-#define LD_DT_F8E8M0 6
-#define LD_DT_I64 7
-#define LD_DT_I32 8
-#define LD_DT_I16 9
-#define LD_DT_I8 10
-#define LD_DT_U64 11
-#define LD_DT_U32 12
-#define LD_DT_U16 13
-#define LD_DT_U8 14
-#define LD_DT_BOOL 15
 
 /* Devices: a count >= 0, or minus a cudaError_t (no driver, ...). */
 int ld_cuda_device_count(void);
@@ -52,17 +35,17 @@ int ld_cuda_device_info(int device, char *name, int name_len, int64_t *memory, i
 int64_t ld_cuda_pair_size(void);
 
 /*
- * A slot: one CUDA stream with its own pinned host buffers (bytes each, for the reference and the
- * candidate; 0 for a slot that only reads device memory), device buffers of the same size, and the
- * result of the last operation enqueued on it. Operations on different slots run concurrently.
- * Not thread-safe: one thread uses a slot at a time.
+ * A lane: one CUDA stream with its own pinned host buffers (bytes each, for the reference and the
+ * candidate; 0 for a lane that only reads device memory), device buffers of the same size, and the
+ * result of the last operation enqueued on it. Operations on different lanes run concurrently.
+ * Not thread-safe: one thread uses a lane at a time.
  */
-int ld_cuda_slot_create(int device, int64_t bytes, int64_t *slot);
-void ld_cuda_slot_destroy(int64_t slot);
+int ld_cuda_lane_create(int device, int64_t bytes, int64_t *lane);
+void ld_cuda_lane_destroy(int64_t lane);
 /* The pinned host buffer of a side (0: reference, 1: candidate), bytes long. */
-char *ld_cuda_slot_host(int64_t slot, int side);
-/* The slot's result: valid after ld_cuda_slot_wait returned 0. */
-char *ld_cuda_slot_result(int64_t slot);
+char *ld_cuda_lane_host(int64_t lane, int side);
+/* The lane's result: valid after ld_cuda_lane_wait returned 0. */
+char *ld_cuda_lane_result(int64_t lane);
 
 /*
  * Image of |d| block maxima, ImageLayout's fields: pixels is a device buffer of width * height int64
@@ -79,17 +62,17 @@ typedef struct ld_image {
  * Enqueues: copy ref_bytes and cand_bytes of the host buffers to the device, compare n pairs (the first
  * at flat index first_index), copy the result back. swap: the elements are big-endian.
  */
-int ld_cuda_slot_compare(int64_t slot, int ref_type, int ref_swap, int64_t ref_bytes, int cand_type, int cand_swap,
+int ld_cuda_lane_compare(int64_t lane, int ref_type, int ref_swap, int64_t ref_bytes, int cand_type, int cand_swap,
                          int64_t cand_bytes, int64_t n, int64_t first_index, double rtol, double atol, int equal_nan,
                          const ld_image *image);
 /* Enqueues the same over device memory (aligned to the element size), without copies. */
-int ld_cuda_slot_compare_device(int64_t slot, int64_t ref, int ref_type, int ref_swap, int64_t cand, int cand_type,
+int ld_cuda_lane_compare_device(int64_t lane, int64_t ref, int ref_type, int ref_swap, int64_t cand, int cand_type,
                                 int cand_swap, int64_t n, int64_t first_index, double rtol, double atol,
                                 int equal_nan, const ld_image *image);
 /* Enqueues one side's statistics of n elements of the reference host buffer (result in ref). */
-int ld_cuda_slot_summarize(int64_t slot, int type, int swap, int64_t bytes, int64_t n);
-/* Waits for what was enqueued on the slot; returns the first error of it. */
-int ld_cuda_slot_wait(int64_t slot);
+int ld_cuda_lane_summarize(int64_t lane, int type, int swap, int64_t bytes, int64_t n);
+/* Waits for what was enqueued on the lane; returns the first error of it. */
+int ld_cuda_lane_wait(int64_t lane);
 
 /* Device memory, synchronous. */
 int ld_cuda_malloc(int device, int64_t bytes, int64_t *ptr);
@@ -97,12 +80,6 @@ int ld_cuda_free(int64_t ptr);
 int ld_cuda_memset(int64_t ptr, int value, int64_t bytes);
 int ld_cuda_upload(int64_t dst, const void *src, int64_t bytes);
 int ld_cuda_download(void *dst, int64_t src, int64_t bytes);
-
-/* Benchmarks, timed with CUDA events after a warm-up: the median milliseconds of reps runs. */
-int ld_cuda_time_copy_d2d(int64_t dst, int64_t src, int64_t bytes, int reps, double *ms);
-int ld_cuda_time_copy_h2d(int device, int64_t bytes, int reps, double *ms);
-int ld_cuda_time_compare(int64_t slot, int64_t ref, int ref_type, int64_t cand, int cand_type, int64_t n, int reps,
-                         double *ms);
 
 #ifdef __cplusplus
 }

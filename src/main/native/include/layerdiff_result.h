@@ -6,18 +6,11 @@
 #define LAYERDIFF_RESULT_H
 
 #include <stdint.h>
+#include "layerdiff_codes.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* Histogram codes, as dev.layerdiff.engine.BinCounts: 0..127 positive bins, 128..255 negative bins
- * (bin = binary exponent + 64, clamped to [0, 127]), then zero, NaN, +Inf, -Inf. */
-#define LD_CODES 260
-#define LD_ZERO 256
-#define LD_NAN 257
-#define LD_POS_INF 258
-#define LD_NEG_INF 259
 
 typedef struct ld_side {
     int64_t count;

@@ -114,7 +114,7 @@ final class ComparisonFlags {
         // Each diverged layer's PNG is written as soon as it is computed, not held until the end.
         ImageSink png = images == null ? null
                 : (order, name, image) -> PngWriter.write(image, images.resolve(PngWriter.fileName(order, name)));
-        try (Archive ref = Archives.open(reference); Archive cand = Archives.open(candidate)) {
+        try (backend; Archive ref = Archives.open(reference); Archive cand = Archives.open(candidate)) {
             PairingPlan plan = LayerDiff.plan(ref, cand, options);
             report = diff.run(plan, ref, cand, options, png);
             if (!noDiagnosis) {

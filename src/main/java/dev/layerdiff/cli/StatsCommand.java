@@ -3,6 +3,7 @@ package dev.layerdiff.cli;
 import dev.layerdiff.archive.Archive;
 import dev.layerdiff.compare.LayerDiff;
 import dev.layerdiff.engine.Backends;
+import dev.layerdiff.engine.CompareBackend;
 import dev.layerdiff.engine.Device;
 import dev.layerdiff.report.JsonReport;
 import dev.layerdiff.stats.SideStats;
@@ -30,8 +31,13 @@ final class StatsCommand extends ArchiveCommand {
 
     @Override
     Printer printer() {
-        LayerDiff diff = new LayerDiff(Backends.select(Device.resolve(device)));
-        return (a, out) -> print(diff, a, out);
+        CompareBackend backend = Backends.select(Device.resolve(device));
+        LayerDiff diff = new LayerDiff(backend);
+        return (a, out) -> {
+            try (backend) {
+                print(diff, a, out);
+            }
+        };
     }
 
     private void print(LayerDiff diff, Archive a, PrintWriter out) throws IOException {

@@ -20,7 +20,7 @@ public final class Backends {
 
     /**
      * The CPU backend of this JVM: its pool is sized to the cores and its kernel is chosen once per JVM,
-     * so another instance per selection would only add idle threads.
+     * so another instance per selection would only add idle threads. Closing it does nothing.
      */
     private static final class SharedCpu {
         static final CpuBackend INSTANCE = new CpuBackend();
@@ -32,7 +32,7 @@ public final class Backends {
     }
 
     /**
-     * Returns the backend for a device: CPU, CUDA (throwing {@link BackendUnavailableException} with the
+     * Returns a backend for a device, which the caller closes: CPU, CUDA (throwing {@link BackendUnavailableException} with the
      * reason if it cannot run), or for AUTO the CUDA backend when its probe succeeds, else the CPU (logging
      * why, once).
      */
@@ -60,7 +60,10 @@ public final class Backends {
 
     /** Why the CUDA backend is unavailable, or null if it is available (probes it if needed). */
     public static Throwable cudaUnavailabilityCause() {
-        return tryCuda() == null ? cudaCause : null;
+        CompareBackend cuda = tryCuda();
+        if (cuda == null) return cudaCause;
+        cuda.close();
+        return null;
     }
 
     private static CompareBackend tryCuda() {

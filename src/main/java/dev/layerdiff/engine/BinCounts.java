@@ -10,18 +10,23 @@ import java.util.Arrays;
  * rotating over independent copies lets them overlap. Counts are flushed into a {@link Histogram}
  * after each chunk, so an int never holds more than one chunk's elements.
  *
- * <p>Codes: {@code 0..127} positive bins, {@code 128..255} negative bins (bin = exponent + 64,
- * clamped), then {@link #ZERO}, {@link #NAN}, {@link #POS_INF}, {@link #NEG_INF}.
+ * <p>Codes, as {@code LD_*} of {@code src/main/native/include/layerdiff_codes.h} (NativeCodesTest checks
+ * them against it): {@code 0..127} positive bins, {@link #NEGATIVE}{@code ..255} negative bins (bin =
+ * exponent + 64, clamped), then {@link #ZERO}, {@link #NAN}, {@link #POS_INF}, {@link #NEG_INF}.
  */
 public final class BinCounts {
+    /** Code of the first negative bin (bit 7: a bin's sign). */
+    public static final int NEGATIVE = Histogram.BINS;
     /** Code of a zero of either sign. */
-    public static final int ZERO = 256;
+    public static final int ZERO = 2 * Histogram.BINS;
     /** Code of a NaN. */
-    public static final int NAN = 257;
+    public static final int NAN = ZERO + 1;
     /** Code of +Inf; -Inf is {@code POS_INF + 1}, so {@code POS_INF + signBit} picks either. */
-    public static final int POS_INF = 258;
+    public static final int POS_INF = ZERO + 2;
     /** Code of -Inf. */
-    public static final int NEG_INF = 259;
+    public static final int NEG_INF = ZERO + 3;
+    /** Codes in all. */
+    public static final int CODES = NEG_INF + 1;
     /** Distance between the interleaved copies (padded past the 260 codes). */
     public static final int STRIDE = 264;
     /** Interleaved copies. */
@@ -38,8 +43,8 @@ public final class BinCounts {
         if (e == 0x7ff) return abs == 0x7ff0000000000000L ? POS_INF + sign : NAN;
         if (abs == 0) return ZERO;
         // Math.getExponent is e - 1023 for normals and -1023 for subnormals; bin = exponent + 64, clamped.
-        int bin = Math.min(Math.max(e - 959, 0), Histogram.BINS - 1);
-        return bin | (sign << 7);
+        int bin = Math.min(Math.max(e - (1023 + Histogram.MIN_EXPONENT), 0), Histogram.BINS - 1);
+        return bin + sign * NEGATIVE;
     }
 
     /** Counts one code. */
@@ -96,7 +101,7 @@ public final class BinCounts {
             long pos = 0, neg = 0;
             for (int l = 0; l < LANES; l++) {
                 pos += h[l * STRIDE + b];
-                neg += h[l * STRIDE + 128 + b];
+                neg += h[l * STRIDE + NEGATIVE + b];
             }
             if (pos != 0) target.addPositive(b, pos);
             if (neg != 0) target.addNegative(b, neg);

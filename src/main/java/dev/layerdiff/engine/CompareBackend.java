@@ -14,7 +14,7 @@ import java.util.List;
  * task order. Every backend gives the same counts, histograms, min and max exactly, and sums within
  * {@link #SUM_RELATIVE_TOLERANCE}.
  */
-public interface CompareBackend {
+public interface CompareBackend extends AutoCloseable {
 
     /** Relative tolerance within which sums (means, rmse, cosine, std) agree across backends. */
     double SUM_RELATIVE_TOLERANCE = 1e-9;
@@ -53,4 +53,11 @@ public interface CompareBackend {
     default SliceStats[] slices(PairTask task, double grossThreshold, double scale) throws IOException {
         return SliceKernel.compute(task, grossThreshold, scale);
     }
+
+    /**
+     * Frees what the backend holds (device memory, streams, threads); idempotent. Whoever selected the
+     * backend closes it; a closed backend refuses work.
+     */
+    @Override
+    default void close() {}
 }

@@ -1,5 +1,6 @@
 package dev.layerdiff.engine;
 
+import dev.layerdiff.stats.ImageLayout;
 import dev.layerdiff.stats.TensorSummary;
 
 import dev.layerdiff.tensor.TensorData;
@@ -9,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The CPU backend: one pass over both tensors' bytes per pair, on a fixed pool sized to the cores.
  * Random-access tensors larger than a chunk are split into chunks that run in parallel; smaller ones
  * and sequential (streamed) ones are one task each. Chunk partials are merged in index order by the
- * task that finishes a pair last, so results do not depend on timing, and a pair's scratch (its image
- * maxima) lives only while it is in flight. Tasks run FIFO, so only about as many pairs as threads are
+ * task that finishes a pair last ({@link PairJob}), so results do not depend on timing, and a pair's
+ * scratch (its image maxima) lives only while it is in flight. Tasks run FIFO, so only about as many pairs as threads are
  * in flight at once.
  */
 public final class CpuBackend implements CompareBackend {
@@ -63,22 +63,56 @@ public final class CpuBackend implements CompareBackend {
         List<Future<?>> futures = new ArrayList<>();
         for (int p = 0; p < tasks.size(); p++) {
             PairTask task = tasks.get(p);
-            int index = p;
-            long n = task.reference().numel();
+            Chunks chunks = new Chunks(task.reference().numel(), chunkElements);
             boolean random = task.reference().data().isRandomAccess() && task.candidate().data().isRandomAccess();
-            int chunks = random ? (int) Math.max(1, (n + chunkElements - 1) / chunkElements) : 1;
-            PairJob job = new PairJob(task, chunks, r -> sink.accept(index, r));
+            // A sequential pair is one task that runs its chunks in order.
+            int parts = random ? chunks.count() : Math.min(1, chunks.count());
+            HostImage image = task.image() ? new HostImage(ImageLayout.of(task.reference().shape())) : null;
+            PairJob job = PairJob.start(p, task, parts, image, sink);
             TensorEntry[] sides = {task.reference(), task.candidate()};
-            if (!random) {
-                futures.add(pool.submit(() -> io(() -> job.runSequential(kernel, chunkElements), sides)));
+            if (parts > 0 && !random) {
+                futures.add(pool.submit(() -> io(() -> runSequential(job, image, chunks), sides)));
             } else {
-                for (int c = 0; c < chunks; c++) {
+                for (int c = 0; c < parts; c++) {
                     int chunk = c;
-                    futures.add(pool.submit(() -> io(() -> job.runChunk(kernel, chunk, chunkElements), sides)));
+                    futures.add(pool.submit(() -> io(() -> runChunk(job, image, chunks, chunk), sides)));
                 }
             }
         }
-        await(futures);
+        Futures.awaitAll(futures, "comparing");
+    }
+
+    /** Runs chunk {@code c} of a random-access pair. */
+    private void runChunk(PairJob job, HostImage image, Chunks chunks, int c) throws IOException {
+        PairTask task = job.task();
+        long first = chunks.first(c);
+        int len = chunks.length(c);
+        PairPartial p = job.newPartial(image == null ? null : image.accumulator());
+        kernel.compare(read(task.reference(), first, len), task.reference().dtype(),
+                read(task.candidate(), first, len), task.candidate().dtype(), len, first, p);
+        job.chunkDone(c, p);
+    }
+
+    /**
+     * Runs a pair with a sequential side: reads both in order from this one thread, with the same
+     * chunking and merge order as the random-access path, so results are identical.
+     */
+    private void runSequential(PairJob job, HostImage image, Chunks chunks) throws IOException {
+        TensorEntry ref = job.task().reference(), cand = job.task().candidate();
+        // One stream read twice would invalidate its first buffer; a tensor against itself reads once.
+        boolean same = ref.data() == cand.data() && ref.dtype() == cand.dtype();
+        ImageAccumulator pixels = image == null ? null : image.accumulator();
+        PairPartial all = job.newPartial(pixels);
+        for (int k = 0; k < chunks.count(); k++) {
+            long first = chunks.first(k);
+            int len = chunks.length(k);
+            ByteBuffer r = read(ref, first, len);
+            ByteBuffer c = same ? r.duplicate().order(r.order()) : read(cand, first, len);
+            PairPartial p = job.newPartial(pixels);
+            kernel.compare(r, ref.dtype(), c, cand.dtype(), len, first, p);
+            all.merge(p);
+        }
+        job.chunkDone(0, all);
     }
 
     @Override
@@ -88,39 +122,40 @@ public final class CpuBackend implements CompareBackend {
         for (int t = 0; t < tensors.size(); t++) {
             TensorEntry e = tensors.get(t);
             int index = t;
-            long n = e.numel();
+            Chunks chunks = new Chunks(e.numel(), chunkElements);
             boolean random = e.data().isRandomAccess();
-            int chunks = random ? (int) Math.max(1, (n + chunkElements - 1) / chunkElements) : 1;
-            SidePartial[] parts = new SidePartial[chunks];
-            AtomicInteger left = new AtomicInteger(chunks);
-            for (int c = 0; c < (random ? chunks : 1); c++) {
+            // An empty tensor is one empty part, so that its summary is still made.
+            int parts = random ? Math.max(1, chunks.count()) : 1;
+            SidePartial[] partials = new SidePartial[parts];
+            AtomicInteger left = new AtomicInteger(parts);
+            for (int c = 0; c < parts; c++) {
                 int chunk = c;
                 futures.add(pool.submit(() -> io(() -> {
                     if (random) {
-                        long first = (long) chunk * chunkElements;
-                        int len = (int) Math.min(chunkElements, n - first);
+                        int len = chunks.length(chunk);
                         SidePartial sp = new SidePartial();
-                        kernel.summarize(read(e, first, len), e.dtype(), len, sp);
-                        parts[chunk] = sp;
+                        kernel.summarize(read(e, chunks.first(chunk), len), e.dtype(), len, sp);
+                        partials[chunk] = sp;
                     } else {
                         SidePartial sp = new SidePartial();
-                        for (long first = 0; first < n; first += chunkElements) {
-                            int len = (int) Math.min(chunkElements, n - first);
+                        for (int k = 0; k < chunks.count(); k++) {
+                            long first = chunks.first(k);
+                            int len = chunks.length(k);
                             SidePartial cp = new SidePartial();
                             kernel.summarize(read(e, first, len), e.dtype(), len, cp);
                             sp.merge(cp);
                         }
-                        parts[0] = sp;
+                        partials[0] = sp;
                     }
                     if (left.decrementAndGet() == 0) {
                         SidePartial all = new SidePartial();
-                        for (SidePartial sp : parts) all.merge(sp);
+                        for (SidePartial sp : partials) all.merge(sp);
                         results[index] = new TensorSummary(all.toStats(), all.histogram);
                     }
                 }, e)));
             }
         }
-        await(futures);
+        Futures.awaitAll(futures, "summarizing");
         return List.of(results);
     }
 
@@ -148,24 +183,5 @@ public final class CpuBackend implements CompareBackend {
         } finally {
             for (TensorData.Pin p : pins) if (p != null) p.close();
         }
-    }
-
-    private static void await(List<Future<?>> futures) throws IOException {
-        Throwable first = null;
-        for (Future<?> f : futures) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                if (first == null) first = e.getCause();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                futures.forEach(g -> g.cancel(true));
-                throw new IOException("interrupted while comparing", e);
-            }
-        }
-        if (first instanceof UncheckedIOException u) throw u.getCause();
-        if (first instanceof RuntimeException r) throw r;
-        if (first instanceof Error err) throw err;
-        if (first != null) throw new IOException(first);
     }
 }

@@ -13,7 +13,7 @@ public final class NativeResults {
     private NativeResults() {}
 
     /** Histogram codes per histogram. */
-    public static final int CODES = 260;
+    public static final int CODES = BinCounts.CODES;
     /** Bytes of {@code ld_side}: 5 scalars and a histogram. */
     public static final int SIDE_BYTES = (5 + CODES) * 8;
     /** Offsets in {@code ld_pair}: the two sides, the |d| histogram, then 10 scalars. */
@@ -22,6 +22,14 @@ public final class NativeResults {
     public static final int SIDE_HISTOGRAM = 5 * 8;
     /** Bytes of {@code ld_pair}. */
     public static final int PAIR_BYTES = SCALARS + 10 * 8;
+
+    /** Throws (a packaging bug) unless a native library's {@code sizeof(ld_pair)} is what this class reads. */
+    public static void checkPairSize(long nativeBytes) {
+        if (nativeBytes != PAIR_BYTES) {
+            throw new IllegalStateException("packaging bug: native ld_pair is " + nativeBytes + " bytes, Java expects "
+                    + PAIR_BYTES);
+        }
+    }
 
     /** Folds one result (of elements after those already in {@code acc}) into {@code acc}. */
     public static void foldPair(ByteBuffer o, PairPartial acc) {
@@ -62,14 +70,14 @@ public final class NativeResults {
         return total;
     }
 
-    /** Codes as in {@code BinCounts}: 128 positive bins, 128 negative, zero, NaN, +Inf, -Inf. */
+    /** Codes as in {@link BinCounts}: positive bins, negative bins, zero, NaN, +Inf, -Inf. */
     private static void foldHistogram(ByteBuffer o, int at, Histogram h) {
         for (int b = 0; b < Histogram.BINS; b++) {
-            long pos = o.getLong(at + 8 * b), neg = o.getLong(at + 8 * (128 + b));
+            long pos = o.getLong(at + 8 * b), neg = o.getLong(at + 8 * (BinCounts.NEGATIVE + b));
             if (pos != 0) h.addPositive(b, pos);
             if (neg != 0) h.addNegative(b, neg);
         }
-        h.addSpecial(o.getLong(at + 8 * 256), o.getLong(at + 8 * 257), o.getLong(at + 8 * 258),
-                o.getLong(at + 8 * 259));
+        h.addSpecial(o.getLong(at + 8 * BinCounts.ZERO), o.getLong(at + 8 * BinCounts.NAN),
+                o.getLong(at + 8 * BinCounts.POS_INF), o.getLong(at + 8 * BinCounts.NEG_INF));
     }
 }

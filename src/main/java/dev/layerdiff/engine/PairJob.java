@@ -1,89 +1,88 @@
 package dev.layerdiff.engine;
 
-import dev.layerdiff.stats.ImageLayout;
-import dev.layerdiff.stats.PairResult;
-
-import dev.layerdiff.tensor.TensorEntry;
 import dev.layerdiff.stats.DiffImage;
-import java.io.IOException;
-import java.nio.ByteBuffer;
+import dev.layerdiff.stats.PairResult;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
 /**
- * One pair in flight: its chunk partials, its image maxima (allocated by the first chunk to run) and a
- * countdown; the chunk that finishes last merges the partials in index order and publishes the result.
+ * One pair in flight on any backend: its chunk partials, its image and a countdown. The chunk that
+ * completes last merges the partials in chunk order (so results do not depend on timing), reads the
+ * image if the pair diverged, releases it and hands the result to the sink, once.
  */
-final class PairJob {
+public final class PairJob {
+    /** Where a pair's image accumulates (host or device memory) until the pair completes. */
+    public interface Image {
+        /** The raw image; read only for a pair with mismatches. */
+        DiffImage read();
+
+        /** Frees the image; called once, when the pair completes or is abandoned. */
+        void release();
+    }
+
+    private final int index;
     private final PairTask task;
     private final PairPartial[] parts;
     private final AtomicInteger left;
-    private final Consumer<PairResult> sink;
-    private ImageAccumulator image;
+    private final CompareBackend.ResultSink sink;
+    private final Image image;
+    private final AtomicBoolean released = new AtomicBoolean();
 
-    PairJob(PairTask task, int chunks, Consumer<PairResult> sink) {
+    private PairJob(int index, PairTask task, int chunks, Image image, CompareBackend.ResultSink sink) {
+        this.index = index;
         this.task = task;
         this.parts = new PairPartial[chunks];
         this.left = new AtomicInteger(chunks);
+        this.image = image;
         this.sink = sink;
     }
 
-    private synchronized ImageAccumulator image() {
-        if (task.image() && image == null) image = new ImageAccumulator(ImageLayout.of(task.reference().shape()));
-        return image;
-    }
-
-    private PairPartial newPartial() {
-        return new PairPartial(task.rtol(), task.atol(), task.equalNan(), image());
-    }
-
-    /** Runs chunk {@code c} of a random-access pair. */
-    void runChunk(CpuKernel kernel, int c, int chunkElements) throws IOException {
-        long n = task.reference().numel();
-        long first = (long) c * chunkElements;
-        int len = (int) Math.min(chunkElements, n - first);
-        PairPartial p = newPartial();
-        if (len > 0) {
-            kernel.compare(CpuBackend.read(task.reference(), first, len), task.reference().dtype(),
-                    CpuBackend.read(task.candidate(), first, len), task.candidate().dtype(), len, first, p);
-        }
-        parts[c] = p;
-        finishOne();
-    }
-
     /**
-     * Runs a pair with a sequential side: reads both in order from this one thread, with the same
-     * chunking and merge order as the random-access path, so results are identical.
+     * A job for pair {@code index} of {@code chunks} chunks, whose result goes to {@code sink}; a job of
+     * no chunks (an empty pair) completes at once. {@code image} (null for none) now belongs to the job.
      */
-    void runSequential(CpuKernel kernel, int chunkElements) throws IOException {
-        TensorEntry ref = task.reference(), cand = task.candidate();
-        // One stream read twice would invalidate its first buffer; a tensor against itself reads once.
-        boolean same = ref.data() == cand.data() && ref.dtype() == cand.dtype();
-        long n = ref.numel();
-        PairPartial all = newPartial();
-        for (long first = 0; first < n; first += chunkElements) {
-            int len = (int) Math.min(chunkElements, n - first);
-            ByteBuffer r = CpuBackend.read(ref, first, len);
-            ByteBuffer c = same ? r.duplicate().order(r.order()) : CpuBackend.read(cand, first, len);
-            PairPartial p = newPartial();
-            kernel.compare(r, ref.dtype(), c, cand.dtype(), len, first, p);
-            all.merge(p);
-        }
-        parts[0] = all;
-        finishOne();
+    public static PairJob start(int index, PairTask task, int chunks, Image image, CompareBackend.ResultSink sink) {
+        PairJob job = new PairJob(index, task, chunks, image, sink);
+        if (chunks == 0) job.complete();
+        return job;
     }
 
-    private void finishOne() {
-        if (left.decrementAndGet() != 0) return;
-        PairPartial all = newPartial();
+    /** The pair. */
+    public PairTask task() {
+        return task;
+    }
+
+    /** A fresh partial for one chunk of this pair, folding its image into {@code image} (null for none). */
+    public PairPartial newPartial(ImageAccumulator image) {
+        return new PairPartial(task.rtol(), task.atol(), task.equalNan(), image);
+    }
+
+    /** Chunk {@code c} is done (on any thread); the last chunk completes the pair. */
+    public void chunkDone(int c, PairPartial partial) {
+        parts[c] = partial;
+        if (left.decrementAndGet() == 0) complete();
+    }
+
+    /** After a failure: frees the image of a pair that will not complete. */
+    public void abandon() {
+        release();
+    }
+
+    private void complete() {
+        PairPartial all = newPartial(null);
         for (PairPartial p : parts) all.merge(p);
-        ImageAccumulator img = image();
-        // Only a diverged pair gets an image: the others would cost up to 4 MiB each for nothing.
-        DiffImage picture = img == null || all.mismatched == 0 ? null : img.image();
-        sink.accept(new PairResult(all.toMetrics(), all.ref.toStats(), all.cand.toStats(), all.ref.histogram,
-                all.cand.histogram, all.diffHistogram, picture));
-        synchronized (this) {
-            image = null;
+        DiffImage picture;
+        try {
+            // Only a diverged pair gets an image: the others would cost up to 4 MiB each for nothing.
+            picture = image == null || all.mismatched == 0 ? null : image.read();
+        } finally {
+            release();
         }
+        sink.accept(index, new PairResult(all.toMetrics(), all.ref.toStats(), all.cand.toStats(), all.ref.histogram,
+                all.cand.histogram, all.diffHistogram, picture));
+    }
+
+    private void release() {
+        if (image != null && released.compareAndSet(false, true)) image.release();
     }
 }

@@ -10,6 +10,7 @@ import dev.layerdiff.engine.cuda.CudaBackendProvider;
 import dev.layerdiff.engine.cuda.DeviceMemory;
 import dev.layerdiff.engine.cuda.DeviceTensor;
 import dev.layerdiff.engine.Backends;
+import dev.layerdiff.engine.NativeCodes;
 import dev.layerdiff.stats.PairResult;
 import dev.layerdiff.report.JsonReport;
 import java.io.IOException;
@@ -22,7 +23,7 @@ import java.util.SplittableRandom;
 /**
  * The GPU half of the benchmarks, in one run: the device's copy bandwidth (device to device, bytes read
  * plus written) and the fused kernel over device-resident pairs per dtype and histogram strategy, timed
- * with CUDA events (median of reps, after a warm-up: device work is asynchronous, so host timers such as
+ * with CUDA events ({@link CudaTimers}: median of reps, after a warm-up: device work is asynchronous, so host timers such as
  * JMH's would add the launch and the synchronization); then pinned host-to-device bandwidth and
  * {@code compare} end to end from archives in the page cache (wall clock, best of 3), which must find
  * the planted layer. Without a usable GPU it prints why and exits 0.
@@ -35,6 +36,8 @@ public final class CudaBenchmark {
     private CudaBenchmark() {}
 
     private static final int REPS = 20;
+    /** The device {@link CudaBackendProvider} puts its backends on. */
+    private static final int DEVICE = 0;
 
     public static void main(String[] args) throws IOException {
         double gib = 2;
@@ -50,14 +53,24 @@ public final class CudaBenchmark {
             System.out.println("GPU benchmarks skipped: " + why.getMessage());
             return;
         }
+        String noTimers = CudaTimers.unavailabilityCause();
+        if (noTimers != null) {
+            System.out.println("GPU benchmarks skipped: " + noTimers);
+            return;
+        }
         CudaBackendProvider.describe().forEach(l -> System.out.println("# " + l));
-        CudaBackend cuda = CudaBackendProvider.create();
+        try (CudaBackend cuda = CudaBackendProvider.create()) {
+            run(cuda, gib, archives, formats);
+        }
+    }
+
+    private static void run(CudaBackend cuda, double gib, boolean archives, String[] formats) throws IOException {
         long bytes = (long) (gib * (1L << 30)) & ~4095L;
         System.out.printf(Locale.ROOT, "%-44s %10s %10s %9s%n", "benchmark", "ms", "GB/s", "x copy");
 
         double copyGbs;
         try (DeviceMemory ref = DeviceMemory.allocate(cuda, bytes); DeviceMemory cand = DeviceMemory.allocate(cuda, bytes)) {
-            double copyMs = cand.timeCopyFrom(ref, bytes, REPS);
+            double copyMs = CudaTimers.copyDeviceToDevice(cand.address(), ref.address(), bytes, REPS);
             copyGbs = 2 * bytes / copyMs / 1e6;
             row("device copy (read + write)", copyMs, copyGbs, 1);
             for (DType t : new DType[] {DType.FLOAT32, DType.FLOAT16, DType.BFLOAT16}) {
@@ -67,7 +80,7 @@ public final class CudaBenchmark {
                 DeviceTensor c = new DeviceTensor(cand.address(), t, new long[] {n});
                 PairResult once = cuda.compareResident(r, c, 1e-3, 1e-5, false, false);
                 if (once.metrics().mismatched() == 0) throw new IllegalStateException("the planted divergence was not found");
-                double ms = cuda.timeResident(r, c, REPS);
+                double ms = CudaTimers.compare(DEVICE, r.address(), NativeCodes.dtype(t), c.address(), NativeCodes.dtype(t), n, REPS);
                 double gbs = 2 * bytes / ms / 1e6;
                 row("kernel " + t, ms, gbs, gbs / copyGbs);
                 long start = System.nanoTime();
@@ -78,7 +91,7 @@ public final class CudaBenchmark {
             }
         }
 
-        double h2dMs = cuda.timeHostToDevice(1L << 30, REPS);
+        double h2dMs = CudaTimers.copyHostToDevice(DEVICE, 1L << 30, REPS);
         double h2dGbs = (1L << 30) / h2dMs / 1e6;
         row("pinned host-to-device copy", h2dMs, h2dGbs, Double.NaN);
         if (!archives) return;

@@ -1,5 +1,7 @@
 package dev.layerdiff.engine.cuda;
 
+import dev.layerdiff.engine.NativeLibraries;
+import dev.layerdiff.engine.NativeResults;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,47 +11,47 @@ import org.bytedeco.javacpp.Loader;
  * Probes CUDA and creates the backend; found by {@code dev.layerdiff.engine.Backends} through reflection,
  * so the core never links to this package or to JavaCPP. Each refusal says why, as an
  * {@link UnsupportedOperationException} (soft: another backend runs) or an {@link IllegalStateException}
- * (a packaging bug). The probe runs once; the backend is shared (one per process, device 0).
+ * (a packaging bug). The probe runs once per process; each backend it creates (device 0) belongs to
+ * the caller, who closes it.
  */
 public final class CudaBackendProvider {
     private CudaBackendProvider() {}
 
-    private static CudaBackend backend;
+    /** The device the probe found, or null before it ran or when it failed. */
+    private static Device probed;
     private static RuntimeException refusal;
 
-    /** The CUDA backend on device 0, or an exception saying why there is none. */
+    /** A new CUDA backend on device 0, or an exception saying why there is none. */
     public static synchronized CudaBackend create() {
-        if (backend != null) return backend;
         if (refusal != null) throw refusal;
-        try {
-            backend = probe();
-            return backend;
-        } catch (RuntimeException e) {
-            refusal = e;
-            throw e;
+        if (probed == null) {
+            try {
+                probed = probe();
+            } catch (RuntimeException e) {
+                refusal = e;
+                throw e;
+            }
         }
+        return new CudaBackend(0, probed.name);
     }
 
-    private static CudaBackend probe() {
+    private static Device probe() {
         if (!driverPresent()) {
             throw new UnsupportedOperationException("no NVIDIA driver on this machine (no /dev/nvidiactl or /dev/dxg)");
         }
         loadLibrary();
         int count = CudaNative.ld_cuda_device_count();
         if (count < 0) {
-            throw new UnsupportedOperationException("no usable CUDA driver or device (" + CudaBackend.errorString(-count) + ")");
+            throw new UnsupportedOperationException("no usable CUDA driver or device (" + CudaErrors.errorString(-count) + ")");
         }
         if (count == 0) throw new UnsupportedOperationException("no CUDA device");
-        if (CudaNative.ld_cuda_pair_size() != dev.layerdiff.engine.NativeResults.PAIR_BYTES) {
-            throw new IllegalStateException("packaging bug: native ld_pair is " + CudaNative.ld_cuda_pair_size()
-                    + " bytes, Java expects " + dev.layerdiff.engine.NativeResults.PAIR_BYTES);
-        }
+        NativeResults.checkPairSize(CudaNative.ld_cuda_pair_size());
         Device d = device(0);
         if (d.capability < 75) {
             throw new UnsupportedOperationException(d.name + " has compute capability " + d.capability / 10 + "."
                     + d.capability % 10 + "; the kernels need 7.5 or newer");
         }
-        return new CudaBackend(0, d.name);
+        return d;
     }
 
     /**
@@ -62,20 +64,8 @@ public final class CudaBackendProvider {
     }
 
     private static void loadLibrary() {
-        String platform = Loader.getPlatform();
-        if (!platform.equals("linux-x86_64")) {
-            throw new UnsupportedOperationException("no CUDA kernels are built for " + platform);
-        }
-        if (CudaNative.class.getResource(platform + "/" + System.mapLibraryName("jniCudaNative")) == null) {
-            throw new UnsupportedOperationException("this build has no CUDA kernels (built without nvcc, or with"
-                    + " -Dcuda.skip=true)");
-        }
-        try {
-            CudaNative.load();
-        } catch (UnsatisfiedLinkError e) {
-            throw new IllegalStateException("packaging bug: the CUDA kernels for linux-x86_64 are in the jar but do"
-                    + " not load: " + e.getMessage(), e);
-        }
+        NativeLibraries.load("CUDA kernels", CudaNative.class, Loader.getPlatform(),
+                "built without nvcc, or with -Dcuda.skip=true", CudaNative::load);
     }
 
     /** A CUDA device as the runtime reports it. */
@@ -85,7 +75,7 @@ public final class CudaBackendProvider {
         byte[] name = new byte[256];
         long[] memory = new long[1];
         int[] capability = new int[1], sms = new int[1];
-        CudaBackend.check(CudaNative.ld_cuda_device_info(i, name, name.length, memory, capability, sms),
+        CudaErrors.check(CudaNative.ld_cuda_device_info(i, name, name.length, memory, capability, sms),
                 "reading the properties of device " + i);
         int len = 0;
         while (len < name.length && name[len] != 0) len++;
@@ -111,7 +101,7 @@ public final class CudaBackendProvider {
         lines.add("driver:   " + (driver == 0 ? "none found (no libcuda.so.1)" : "supports CUDA " + version(driver)));
         int count = CudaNative.ld_cuda_device_count();
         if (count < 0) {
-            lines.add("devices:  none usable (" + CudaBackend.errorString(-count) + ")");
+            lines.add("devices:  none usable (" + CudaErrors.errorString(-count) + ")");
             return lines;
         }
         lines.add("devices:  " + count);

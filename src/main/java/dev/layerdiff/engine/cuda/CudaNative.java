@@ -35,28 +35,28 @@ final class CudaNative {
 
     static native long ld_cuda_pair_size();
 
-    static native int ld_cuda_slot_create(int device, long bytes, @Cast("int64_t*") long[] slot);
+    static native int ld_cuda_lane_create(int device, long bytes, @Cast("int64_t*") long[] lane);
 
-    static native void ld_cuda_slot_destroy(long slot);
+    static native void ld_cuda_lane_destroy(long lane);
 
-    static native @Cast("char*") BytePointer ld_cuda_slot_host(long slot, int side);
+    static native @Cast("char*") BytePointer ld_cuda_lane_host(long lane, int side);
 
-    static native @Cast("char*") BytePointer ld_cuda_slot_result(long slot);
+    static native @Cast("char*") BytePointer ld_cuda_lane_result(long lane);
 
     /** {@code image}: pixels, tile_rows, tile_cols, tiles_x, rows_per_pixel, cols_per_pixel, width; or null. */
-    static native int ld_cuda_slot_compare(long slot, int refType, int refSwap, long refBytes, int candType,
+    static native int ld_cuda_lane_compare(long lane, int refType, int refSwap, long refBytes, int candType,
                                            int candSwap, long candBytes, long n, long firstIndex, double rtol,
                                            double atol, int equalNan,
                                            @Cast("const ld_image*") long[] image);
 
-    static native int ld_cuda_slot_compare_device(long slot, long ref, int refType, int refSwap, long cand,
+    static native int ld_cuda_lane_compare_device(long lane, long ref, int refType, int refSwap, long cand,
                                                   int candType, int candSwap, long n, long firstIndex,
                                                   double rtol, double atol, int equalNan,
                                                   @Cast("const ld_image*") long[] image);
 
-    static native int ld_cuda_slot_summarize(long slot, int type, int swap, long bytes, long n);
+    static native int ld_cuda_lane_summarize(long lane, int type, int swap, long bytes, long n);
 
-    static native int ld_cuda_slot_wait(long slot);
+    static native int ld_cuda_lane_wait(long lane);
 
     static native int ld_cuda_malloc(int device, long bytes, @Cast("int64_t*") long[] ptr);
 
@@ -67,11 +67,4 @@ final class CudaNative {
     static native int ld_cuda_upload(long dst, @Cast("const void*") ByteBuffer src, long bytes);
 
     static native int ld_cuda_download(@Cast("void*") ByteBuffer dst, long src, long bytes);
-
-    static native int ld_cuda_time_copy_d2d(long dst, long src, long bytes, int reps, double[] ms);
-
-    static native int ld_cuda_time_copy_h2d(int device, long bytes, int reps, double[] ms);
-
-    static native int ld_cuda_time_compare(long slot, long ref, int refType, long cand, int candType, long n,
-                                           int reps, double[] ms);
 }

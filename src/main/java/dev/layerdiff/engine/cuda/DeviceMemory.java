@@ -4,27 +4,29 @@ import java.nio.ByteBuffer;
 
 /**
  * A block of GPU memory owned by layerdiff (cudaMalloc), for callers that have tensors on the host and
- * want them on the device (tests, benchmarks). Close it to free it.
+ * want them on the device (tests, benchmarks), and for the backend's own images. Close it to free it;
+ * closing the backend frees every block still open. Not thread-safe.
  */
 public final class DeviceMemory implements AutoCloseable {
+    private final DeviceAllocator owner;
     private final long address;
     private final long bytes;
     private boolean closed;
 
-    private DeviceMemory(long address, long bytes) {
+    DeviceMemory(DeviceAllocator owner, long address, long bytes) {
+        this.owner = owner;
         this.address = address;
         this.bytes = bytes;
     }
 
-    /** Allocates {@code bytes} on the backend's device. */
+    /** Allocates {@code bytes} on the backend's device; the backend owns it until it is closed. */
     public static DeviceMemory allocate(CudaBackend backend, long bytes) {
-        long[] p = new long[1];
-        CudaBackend.check(CudaNative.ld_cuda_malloc(backend.device(), bytes, p), "allocating " + bytes + " bytes");
-        return new DeviceMemory(p[0], bytes);
+        return backend.memory().allocate(bytes, "device memory");
     }
 
     /** The device address. */
     public long address() {
+        ensureOpen("reading the address of");
         return address;
     }
 
@@ -33,34 +35,52 @@ public final class DeviceMemory implements AutoCloseable {
         return bytes;
     }
 
+    /** Whether it has been freed. */
+    public boolean isClosed() {
+        return closed;
+    }
+
     /** Copies {@code src}'s remaining bytes (a direct buffer) to offset {@code at}. */
     public void upload(long at, ByteBuffer src) {
+        ensureOpen("uploading to");
         if (!src.isDirect()) throw new IllegalArgumentException("upload needs a direct buffer");
-        if (at < 0 || at + src.remaining() > bytes) throw new IndexOutOfBoundsException("upload past the end");
-        CudaBackend.check(CudaNative.ld_cuda_upload(address + at, src.slice(), src.remaining()), "uploading");
+        checkRange("upload", at, src.remaining());
+        CudaErrors.check(CudaNative.ld_cuda_upload(address + at, src.slice(), src.remaining()), "uploading");
     }
 
     /** Copies bytes from offset {@code at} into {@code dst}'s remaining space (a direct buffer). */
     public void download(long at, ByteBuffer dst) {
+        ensureOpen("downloading from");
         if (!dst.isDirect()) throw new IllegalArgumentException("download needs a direct buffer");
-        if (at < 0 || at + dst.remaining() > bytes) throw new IndexOutOfBoundsException("download past the end");
-        CudaBackend.check(CudaNative.ld_cuda_download(dst.slice(), address + at, dst.remaining()), "downloading");
+        checkRange("download", at, dst.remaining());
+        CudaErrors.check(CudaNative.ld_cuda_download(dst.slice(), address + at, dst.remaining()), "downloading");
     }
 
-    /**
-     * Median milliseconds of {@code reps} device-to-device copies of {@code bytes} from {@code src} to this
-     * block (the bandwidth baseline of the benchmarks).
-     */
-    public double timeCopyFrom(DeviceMemory src, long bytes, int reps) {
-        double[] ms = new double[1];
-        CudaBackend.check(CudaNative.ld_cuda_time_copy_d2d(address, src.address, bytes, reps, ms), "timing a copy");
-        return ms[0];
+    /** Sets every byte to {@code value}. */
+    void fill(int value) {
+        ensureOpen("filling");
+        CudaErrors.check(CudaNative.ld_cuda_memset(address, value, bytes), "filling " + bytes + " bytes of device memory");
     }
 
+    private void checkRange(String what, long at, long length) {
+        if (at < 0 || at > bytes - length) {
+            throw new IndexOutOfBoundsException(what + " of " + length + " bytes at offset " + at + " is outside [0, "
+                    + bytes + ")");
+        }
+    }
+
+    private void ensureOpen(String what) {
+        if (closed) {
+            throw new IllegalStateException(what + " device memory of " + bytes + " bytes at 0x" + Long.toHexString(address)
+                    + ": it is closed");
+        }
+    }
+
+    /** Frees the block. Idempotent. */
     @Override
     public void close() {
         if (closed) return;
         closed = true;
-        CudaBackend.check(CudaNative.ld_cuda_free(address), "freeing device memory");
+        owner.free(this, address);
     }
 }

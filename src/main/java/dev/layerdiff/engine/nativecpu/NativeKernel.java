@@ -4,12 +4,15 @@ import dev.layerdiff.tensor.DType;
 import dev.layerdiff.engine.CpuKernel;
 import dev.layerdiff.engine.ImageAccumulator;
 import dev.layerdiff.engine.KernelScratch;
+import dev.layerdiff.engine.NativeCodes;
+import dev.layerdiff.engine.NativeLibraries;
 import dev.layerdiff.engine.NativeResults;
 import dev.layerdiff.engine.PairPartial;
 import dev.layerdiff.engine.SidePartial;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.function.Supplier;
+import org.bytedeco.javacpp.Loader;
 
 /**
  * The native CPU kernel ({@code src/main/native/cpu}, AVX2): pairs of little-endian float32, float16
@@ -55,27 +58,12 @@ public final class NativeKernel implements CpuKernel {
      */
     public NativeKernel(Supplier<CpuKernel> fallback) {
         this.fallback = fallback;
-        String platform = org.bytedeco.javacpp.Loader.getPlatform();
-        if (!platform.equals("linux-x86_64")) {
-            throw new UnsupportedOperationException("no native CPU kernel is built for " + platform);
-        }
-        if (NativeCpu.class.getResource(platform + "/" + System.mapLibraryName("jniNativeCpu")) == null) {
-            throw new UnsupportedOperationException("this build has no native CPU kernel (built without a C"
-                    + " compiler, with -Djavacpp.skip=true)");
-        }
-        try {
-            NativeCpu.load();
-        } catch (UnsatisfiedLinkError e) {
-            throw new IllegalStateException("packaging bug: the native CPU kernel for linux-x86_64 is in the jar"
-                    + " but does not load: " + e.getMessage(), e);
-        }
+        NativeLibraries.load("native CPU kernel", NativeCpu.class, Loader.getPlatform(),
+                "built without a C compiler, or with -Djavacpp.skip=true", NativeCpu::load);
         if (NativeCpu.ld_cpu_supported() == 0) {
             throw new UnsupportedOperationException("the CPU lacks AVX2, FMA or F16C");
         }
-        if (NativeCpu.ld_pair_size() != PAIR_BYTES) {
-            throw new IllegalStateException("packaging bug: native ld_pair is " + NativeCpu.ld_pair_size()
-                    + " bytes, Java expects " + PAIR_BYTES);
-        }
+        NativeResults.checkPairSize(NativeCpu.ld_pair_size());
         long tables = NativeCpu.ld_scratch_size();
         scratch = ThreadLocal.withInitial(() -> new Scratch(tables));
     }
@@ -89,9 +77,7 @@ public final class NativeKernel implements CpuKernel {
     private static int nativeType(ByteBuffer b, DType t) {
         if (!b.isDirect() || b.order() != ByteOrder.LITTLE_ENDIAN) return -1;
         return switch (t) {
-            case FLOAT32 -> NativeCpu.F32;
-            case FLOAT16 -> NativeCpu.F16;
-            case BFLOAT16 -> NativeCpu.BF16;
+            case FLOAT32, FLOAT16, BFLOAT16 -> NativeCodes.dtype(t);
             default -> -1;
         };
     }

@@ -21,7 +21,7 @@ class CudaCliTest {
 
     @BeforeAll
     static void gpu() {
-        CudaTests.backend();
+        CudaTests.backend().close();
     }
 
     private static int run(String... args) {

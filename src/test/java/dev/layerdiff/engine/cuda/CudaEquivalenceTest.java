@@ -17,6 +17,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -33,20 +34,25 @@ class CudaEquivalenceTest extends BackendEquivalenceSuite {
         backend = CudaTests.backend();
     }
 
+    @AfterAll
+    static void stop() {
+        if (backend != null) backend.close();
+    }
+
     @Override
     protected CompareBackend backend() {
         return backend;
     }
 
     /**
-     * Pairs longer than a slot (several chunks in flight on different streams), with images, in float32,
+     * Pairs longer than a lane (several chunks in flight on different streams), with images, in float32,
      * float16 against float32 (chunked by the wider side) and bfloat16 with NaNs and infinities.
      */
     @Test
     void pairsOfSeveralChunks() throws IOException {
         Random rnd = new Random(41);
         List<PairTask> tasks = new ArrayList<>();
-        int n = 3 * (CudaBackend.SLOT_BYTES / 4) + 12345;
+        int n = 3 * (StreamLanes.LANE_BYTES / 4) + 12345;
         double[] r = TestTensors.activations(rnd, n, 1e-6);
         double[] c = TestTensors.perturbed(rnd, r, 1e-6);
         long[] shape = {n / 5, 5};
@@ -64,7 +70,7 @@ class CudaEquivalenceTest extends BackendEquivalenceSuite {
     @Test
     void sequentialTensorAgainstItself() throws IOException {
         Random rnd = new Random(43);
-        int n = CudaBackend.SLOT_BYTES / 4 + 999;
+        int n = StreamLanes.LANE_BYTES / 4 + 999;
         double[] v = TestTensors.activations(rnd, n, 0.01);
         TensorEntry seq = TestTensors.entry("s", DType.FLOAT32, new long[] {n}, ByteOrder.LITTLE_ENDIAN,
                 TestTensors.sequential(TestTensors.tensor(DType.FLOAT32, ByteOrder.LITTLE_ENDIAN, v).data()));
@@ -117,7 +123,9 @@ class CudaEquivalenceTest extends BackendEquivalenceSuite {
 
     @Test
     void autoChoosesCuda() {
-        assertThat(Backends.select(Device.AUTO).name()).isEqualTo("cuda");
+        try (CompareBackend auto = Backends.select(Device.AUTO)) {
+            assertThat(auto.name()).isEqualTo("cuda");
+        }
         assertThat(Backends.cudaUnavailabilityCause()).isNull();
     }
 }

@@ -14,7 +14,10 @@ final class CudaTests {
         return CudaBackendProvider.driverPresent() || "1".equals(System.getenv("LAYERDIFF_REQUIRE_CUDA"));
     }
 
-    /** The shared backend; skips the calling test class where there is no GPU, throws where it fails to start. */
+    /**
+     * A new backend, which the caller closes; skips the calling test class where there is no GPU, throws
+     * where it fails to start.
+     */
     static CudaBackend backend() {
         assumeTrue(gpuMachine(), "no NVIDIA driver here (no /dev/nvidiactl): the CUDA half runs on a GPU machine");
         return CudaBackendProvider.create();
