@@ -2,7 +2,7 @@ package dev.layerdiff.cli;
 
 import dev.layerdiff.Version;
 import dev.layerdiff.engine.Backends;
-import dev.layerdiff.engine.CpuBackend;
+import dev.layerdiff.engine.CompareBackend;
 import dev.layerdiff.engine.CpuKernels;
 import dev.layerdiff.engine.Device;
 import java.io.PrintWriter;
@@ -32,14 +32,20 @@ final class DoctorCommand implements Callable<Integer> {
         out.println("simd:    " + (simdOff == null ? "on (jdk.incubator.vector, 256-bit lanes)" : "off: " + simdOff));
         String nativeOff = CpuKernels.nativeUnavailabilityCause();
         out.println("native:  " + (nativeOff == null ? "on (AVX2 kernel, src/main/native/cpu)" : "off: " + nativeOff));
-        out.println("cpu:     available (" + new CpuBackend().name() + ")");
+        out.println("cpu:     available (" + Backends.select(Device.CPU).name() + ")");
         Throwable cuda = Backends.cudaUnavailabilityCause();
         out.println("cuda:    " + (cuda == null ? "available" : "unavailable: " + cuda.getMessage()));
         for (String line : Backends.cudaDescription()) out.println("  " + line);
         Device device = Device.resolve(null);
         out.println("device:  " + device.name().toLowerCase(Locale.ROOT) + " -> "
-                + (device == Device.CUDA && cuda != null ? "error (CUDA unavailable)" : Backends.select(device).name()));
+                + (device == Device.CUDA && cuda != null ? "error (CUDA unavailable)" : selected(device)));
         out.flush();
         return 0;
+    }
+
+    private static String selected(Device device) {
+        try (CompareBackend backend = Backends.select(device)) {
+            return backend.name();
+        }
     }
 }

@@ -24,9 +24,10 @@ import java.util.Objects;
  * input.
  *
  * <pre>{@code
- * try (Archive ref = Archives.open(Path.of("ref.safetensors"));
+ * try (CompareBackend backend = Backends.select(Device.AUTO);
+ *      Archive ref = Archives.open(Path.of("ref.safetensors"));
  *      Archive cand = Archives.open(Path.of("cand.safetensors"))) {
- *     Report report = new LayerDiff(Backends.select(Device.AUTO)).compare(ref, cand, CompareOptions.defaults());
+ *     Report report = new LayerDiff(backend).compare(ref, cand, CompareOptions.defaults());
  *     LayerReport first = report.firstDivergence().get(Group.ACTIVATIONS);
  * }
  * }</pre>

@@ -1,6 +1,7 @@
 package dev.layerdiff.engine.cuda;
 
 import dev.layerdiff.engine.Futures;
+import dev.layerdiff.tensor.TensorData;
 import dev.layerdiff.tensor.TensorEntry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -31,16 +32,20 @@ final class HostStaging implements AutoCloseable {
     void stage(TensorEntry ref, long first, int rBytes, ByteBuffer rHost, TensorEntry cand, int cBytes,
                ByteBuffer cHost) throws IOException {
         ensureOpen();
-        List<Future<?>> copies = new ArrayList<>();
-        ByteBuffer r = ref.data().read(first * ref.dtype().byteSize(), rBytes);
-        copyInPieces(r, rHost, copies);
-        if (cand != null && cand.data() == ref.data() && cand.dtype() == ref.dtype()) {
-            copyInPieces(r.duplicate(), cHost, copies);  // a tensor against itself: a stream is read once
-        } else if (cand != null) {
-            if (!cand.data().isRandomAccess()) await(copies);  // the next read may invalidate the last buffer
-            copyInPieces(cand.data().read(first * cand.dtype().byteSize(), cBytes), cHost, copies);
+        // Pinned while the copies run, so that closing the archives afterwards unmaps the files at once
+        // (TensorData#pin), as the CPU backend's tasks do.
+        try (TensorData.Pin rp = ref.data().pin(); TensorData.Pin cp = cand == null ? TensorData.Pin.NONE : cand.data().pin()) {
+            List<Future<?>> copies = new ArrayList<>();
+            ByteBuffer r = ref.data().read(first * ref.dtype().byteSize(), rBytes);
+            copyInPieces(r, rHost, copies);
+            if (cand != null && cand.data() == ref.data() && cand.dtype() == ref.dtype()) {
+                copyInPieces(r.duplicate(), cHost, copies);  // a tensor against itself: a stream is read once
+            } else if (cand != null) {
+                if (!cand.data().isRandomAccess()) await(copies);  // the next read may invalidate the last buffer
+                copyInPieces(cand.data().read(first * cand.dtype().byteSize(), cBytes), cHost, copies);
+            }
+            await(copies);
         }
-        await(copies);
     }
 
     private void copyInPieces(ByteBuffer src, ByteBuffer dst, List<Future<?>> copies) {
