@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 /** The {@code layerdiff} command line. Exit codes: 0 ok, 1 divergence, 2 bad input or usage. */
 @Command(name = "layerdiff", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Find where two runs of a neural network part ways: compare activation and gradient dumps layer by layer.",
-        subcommands = {CompareCommand.class, CaptureCommand.class, CompareModelCommand.class, StatsCommand.class, LsCommand.class, DoctorCommand.class,
+        subcommands = {CompareCommand.class, CaptureCommand.class, CompareModelCommand.class, StatsCommand.class, CheckCommand.class, LsCommand.class, DoctorCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -25,7 +25,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (compare, capture, compare-model, stats, ls, doctor)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (compare, capture, compare-model, stats, check, ls, doctor)");
     }
 
     public static void main(String[] args) {

@@ -3,6 +3,7 @@ package dev.layerdiff.compare;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -46,6 +47,19 @@ public enum Group {
             return List.of(removed, String.join("/", rest));
         }
         return List.of();
+    }
+
+    /**
+     * Where a tensor ran in the forward pass, as a sort key: a gradient sits at its activation's
+     * position when {@code activationOrder} (activation name to position) has that activation, anything
+     * else at its own {@code order}; ties keep {@code order}.
+     */
+    public static long executionKey(String name, int order, Map<String, Integer> activationOrder) {
+        for (String a : activationCandidates(name)) {
+            Integer at = activationOrder.get(a);
+            if (at != null) return ((long) at << 32) | (order & 0xFFFFFFFFL);
+        }
+        return ((long) order << 32) | (order & 0xFFFFFFFFL);
     }
 
     /** Classifies a tensor name; a parameter-gradient segment wins over a gradient segment. */

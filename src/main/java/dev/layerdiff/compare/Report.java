@@ -51,16 +51,8 @@ public record Report(String reference, String candidate, String backend, List<La
         return Collections.unmodifiableMap(first);
     }
 
-    /**
-     * Where a layer ran in the forward pass: a gradient sits at its activation's position when the reference
-     * has that activation, else at its own; ties keep archive order.
-     */
     private static long executionKey(LayerReport l, Map<String, Integer> activationOrder) {
-        for (String a : Group.activationCandidates(l.name())) {
-            Integer order = activationOrder.get(a);
-            if (order != null) return ((long) order << 32) | (l.order() & 0xFFFFFFFFL);
-        }
-        return ((long) l.order() << 32) | (l.order() & 0xFFFFFFFFL);
+        return Group.executionKey(l.name(), l.order(), activationOrder);
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.layerdiff.stats.PairResult;
 import dev.layerdiff.stats.TensorSummary;
 
 import dev.layerdiff.tensor.TensorEntry;
+import dev.layerdiff.stats.SideSliceStats;
 import dev.layerdiff.stats.SliceStats;
 import java.io.IOException;
 import java.util.List;
@@ -52,6 +53,15 @@ public interface CompareBackend extends AutoCloseable {
      */
     default SliceStats[] slices(PairTask task, double grossThreshold, double scale) throws IOException {
         return SliceKernel.compute(task, grossThreshold, scale);
+    }
+
+    /**
+     * The non-zero counts of one tensor along one dimension (see {@link SideSliceKernel#compute}): a
+     * second read, for the few layers a health check flags. Every backend gives the CPU's answer; this
+     * default computes it on the CPU.
+     */
+    default SideSliceStats sideSlices(TensorEntry tensor, int dim) throws IOException {
+        return SideSliceKernel.compute(tensor, dim);
     }
 
     /**

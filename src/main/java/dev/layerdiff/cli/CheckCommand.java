@@ -1,0 +1,81 @@
+package dev.layerdiff.cli;
+
+import dev.layerdiff.archive.Archive;
+import dev.layerdiff.archive.Archives;
+import dev.layerdiff.diagnosis.Finding;
+import dev.layerdiff.diagnosis.Health;
+import dev.layerdiff.diagnosis.HealthCheck;
+import dev.layerdiff.engine.Backends;
+import dev.layerdiff.engine.CompareBackend;
+import dev.layerdiff.engine.Device;
+import dev.layerdiff.report.HealthJson;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code layerdiff check ARCHIVE}: the health of a single run. */
+@Command(name = "check", mixinStandardHelpOptions = true,
+        description = {"The health of a single run, from its own values: one line per finding, then a summary line.",
+                "Exit 0 when nothing is found, 1 when something is, 2 on bad input.",
+                "",
+                "Findings:",
+                "  nonfinite_origin     the first activation with NaN or Inf in forward order; for gradients, the first",
+                "                       walking from the output backward (later layers inherit them)",
+                "  exploding_gradients  activation gradient norms grow 2 or more orders of magnitude from the output",
+                "                       toward the input (a straight-line fit of log10 norm along the backward walk)",
+                "  vanishing_gradients  the same, shrinking",
+                "  dead_units           indices of dim 1 (channels, units) of an activation that are zero for every batch",
+                "                       element and position, when chance cannot explain it (a small batch can)",
+                "  range_edge           float16/bfloat16 values within a doubling of overflow, or 1% or more of the",
+                "                       non-zero values subnormal (float16)",
+                "  constant             an activation whose values are all equal, or a gradient that is zero everywhere",
+                ""})
+final class CheckCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "ARCHIVE")
+    Path archive;
+
+    @Option(names = "--json", paramLabel = "FILE",
+            description = "write the findings as JSON (atomically): {archive, findings: [{kind, layer, dim, indices, detail}]}")
+    Path json;
+
+    @Option(names = "--device", paramLabel = "auto|cpu|cuda", description = "backend (default: auto)")
+    String device;
+
+    @Option(names = "--verbose", description = "print stack traces of errors")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        CompareBackend backend = Backends.select(Device.resolve(device));
+        Health health;
+        try (Archive a = Archives.open(archive)) {
+            health = HealthCheck.check(a.path().toString(), a.tensors(), backend);
+        }
+        int w = health.findings().stream().mapToInt(f -> f.layer().length()).max().orElse(0);
+        for (Finding f : health.findings()) {
+            out.printf("%-19s  %-" + w + "s  %s%n", f.kind().jsonName(), f.layer(), f.detail());
+        }
+        out.println(summary(health));
+        if (json != null) HealthJson.write(health, json);
+        out.flush();
+        return health.exitCode();
+    }
+
+    static String summary(Health h) {
+        if (h.healthy()) return String.format("OK: no finding in %d tensors of %s", h.tensors(), h.archive());
+        String kinds = h.findings().stream().map(f -> f.kind().jsonName()).distinct().collect(Collectors.joining(", "));
+        return String.format("FOUND: %d finding%s (%s) in %d tensors of %s", h.findings().size(),
+                h.findings().size() == 1 ? "" : "s", kinds, h.tensors(), h.archive());
+    }
+}

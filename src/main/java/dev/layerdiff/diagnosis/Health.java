@@ -1,0 +1,28 @@
+package dev.layerdiff.diagnosis;
+
+import java.util.List;
+
+/**
+ * What a health check found in one archive.
+ *
+ * @param archive  the archive's path
+ * @param tensors  how many tensors were checked
+ * @param findings what was found, most serious kind first, then in the archive's order
+ */
+public record Health(String archive, int tensors, List<Finding> findings) {
+
+    /** Exit status when nothing was found. */
+    public static final int EXIT_HEALTHY = 0;
+    /** Exit status when something was found. */
+    public static final int EXIT_FINDINGS = 1;
+
+    public Health {
+        findings = List.copyOf(findings);
+    }
+
+    /** Whether nothing was found. */
+    public boolean healthy() { return findings.isEmpty(); }
+
+    /** {@link #EXIT_HEALTHY} or {@link #EXIT_FINDINGS}. */
+    public int exitCode() { return healthy() ? EXIT_HEALTHY : EXIT_FINDINGS; }
+}

@@ -1,0 +1,131 @@
+package dev.layerdiff.diagnosis;
+
+import dev.layerdiff.compare.Group;
+import dev.layerdiff.engine.CompareBackend;
+import dev.layerdiff.stats.SideStats;
+import dev.layerdiff.stats.TensorSummary;
+import dev.layerdiff.tensor.TensorEntry;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The health of a single run, from its own values: where NaN or Inf first appear, gradients that
+ * explode or vanish, dead units, float16/bfloat16 values at the edge of their range, constant layers.
+ * Each group is walked as the comparison walks it (activations forward, gradients from the output
+ * backward, placed by name at their activation). Every tensor is read once for its statistics and
+ * histogram; only layers whose zero count leaves room for dead units are read a second time.
+ *
+ * <p>A finding needs evidence a healthy run does not give: non-finite values, a fitted gradient trend
+ * of {@link GradientTrend#ORDERS} orders of magnitude, units zero beyond {@link DeadUnits#CHANCE},
+ * values within a doubling of the format's overflow or {@link RangeEdge#SUBNORMAL_SHARE} subnormal,
+ * values that are all equal.
+ */
+public final class HealthCheck {
+    private HealthCheck() {}
+
+    /** Checks one archive's tensors: summarizes each through the backend, then judges. */
+    public static Health check(String archive, List<TensorEntry> tensors, CompareBackend backend) throws IOException {
+        return check(archive, tensors, backend.summarize(tensors), backend);
+    }
+
+    /**
+     * Checks tensors whose summaries are already known (a comparison has both sides' statistics);
+     * {@code backend} reads the few layers that need a second pass.
+     */
+    public static Health check(String archive, List<TensorEntry> tensors, List<TensorSummary> summaries,
+                               CompareBackend backend) throws IOException {
+        if (tensors.size() != summaries.size()) {
+            throw new IllegalArgumentException(archive + ": " + tensors.size() + " tensors but " + summaries.size() + " summaries");
+        }
+        List<MeasuredTensor> all = new ArrayList<>();
+        for (int i = 0; i < tensors.size(); i++) {
+            all.add(new MeasuredTensor(tensors.get(i), summaries.get(i).stats(), summaries.get(i).histogram()));
+        }
+        Map<Group, List<MeasuredTensor>> walks = walks(all);
+        List<Finding> findings = new ArrayList<>();
+        for (Map.Entry<Group, List<MeasuredTensor>> w : walks.entrySet()) nonfiniteOrigin(w.getKey(), w.getValue()).ifPresent(findings::add);
+        GradientTrend.check(walks.get(Group.GRADIENTS)).ifPresent(findings::add);
+        for (MeasuredTensor t : all) {
+            if (!t.entry().dtype().isFloatingPoint()) continue;
+            constant(t).ifPresent(findings::add);
+            RangeEdge.check(t).ifPresent(findings::add);
+        }
+        findings.addAll(DeadUnits.check(walks.get(Group.ACTIVATIONS), backend));
+        // Stable: within a kind, walk order for the per-group findings and archive order for the rest.
+        findings.sort(Comparator.comparing(Finding::kind));
+        return new Health(archive, tensors.size(), findings);
+    }
+
+    /**
+     * Each group in the order its values flow: activations in the archive's order, gradient groups
+     * from the output backward (as {@code compare.Report.walk} orders a comparison's layers).
+     */
+    static Map<Group, List<MeasuredTensor>> walks(List<MeasuredTensor> all) {
+        Map<String, Integer> activationOrder = new HashMap<>();
+        for (MeasuredTensor t : all) if (t.group() == Group.ACTIVATIONS) activationOrder.putIfAbsent(t.name(), t.entry().order());
+        Map<Group, List<MeasuredTensor>> walks = new EnumMap<>(Group.class);
+        for (Group g : Group.values()) {
+            List<MeasuredTensor> walk = new ArrayList<>();
+            for (MeasuredTensor t : all) if (t.group() == g) walk.add(t);
+            if (g.walksBackward()) {
+                walk.sort(Comparator.comparingLong((MeasuredTensor t) ->
+                        Group.executionKey(t.name(), t.entry().order(), activationOrder)).reversed());
+            }
+            walks.put(g, walk);
+        }
+        return walks;
+    }
+
+    /** The first tensor of a walk with NaN or Inf, and what the walk shows of how they spread. */
+    static Optional<Finding> nonfiniteOrigin(Group g, List<MeasuredTensor> walk) {
+        int at = 0;
+        while (at < walk.size() && walk.get(at).nonfinite() == 0) at++;
+        if (at == walk.size()) return Optional.empty();
+        MeasuredTensor t = walk.get(at);
+        SideStats s = t.stats();
+        String where = switch (g) {
+            case ACTIVATIONS -> "the first activation with NaN or Inf in forward order";
+            case GRADIENTS -> "the first gradient with NaN or Inf from the output backward";
+            case PARAM_GRADS -> "the first parameter gradient with NaN or Inf from the output backward";
+        };
+        StringBuilder detail = new StringBuilder(String.format("%s: %d Inf and %d NaN of %d values",
+                where, s.inf(), s.nan(), s.count()));
+        RangeEdge.Format.of(t.entry().dtype()).ifPresent(f -> {
+            if (s.inf() > 0 && t.maxAbs() >= f.topBinade()) {
+                detail.append(String.format("; its finite values reach %.5g, the %s limit: overflow", t.maxAbs(), f.dtype.displayName()));
+            }
+        });
+        if (s.nan() == 0) {
+            for (int i = at + 1; i < walk.size(); i++) {
+                if (walk.get(i).stats().nan() > 0) {
+                    detail.append("; NaN first appears at ").append(walk.get(i).name());
+                    break;
+                }
+            }
+        }
+        return Optional.of(Finding.of(Finding.Kind.NONFINITE_ORIGIN, t.name(), detail.toString()));
+    }
+
+    /**
+     * An activation whose values are all equal, or a gradient that is zero everywhere (a constant
+     * gradient that is not zero is what a mean over the output gives, so it says nothing wrong).
+     */
+    static Optional<Finding> constant(MeasuredTensor t) {
+        SideStats s = t.stats();
+        if (s.count() < 2 || s.finite() != s.count() || s.min() != s.max()) return Optional.empty();
+        boolean zero = s.min() == 0;
+        if (t.group() != Group.ACTIVATIONS) {
+            return zero ? Optional.of(Finding.of(Finding.Kind.CONSTANT, t.name(),
+                    String.format("all %d values are 0: no gradient reaches it", s.count()))) : Optional.empty();
+        }
+        return Optional.of(Finding.of(Finding.Kind.CONSTANT, t.name(), zero
+                ? String.format("all %d values are 0", s.count())
+                : String.format("all %d values equal %.6g", s.count(), s.min())));
+    }
+}
