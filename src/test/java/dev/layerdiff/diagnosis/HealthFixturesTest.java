@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.layerdiff.Fixtures;
 import dev.layerdiff.archive.Archive;
 import dev.layerdiff.archive.Archives;
 import dev.layerdiff.engine.CpuBackend;
 import java.io.IOException;
-import java.net.URISyntaxException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -20,27 +19,19 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every single-run archive of the diagnosis fixtures (health_truth.json, a copy of truth.json's
- * {@code health} part) gets each of its expected findings, and nothing else; the healthy ones none.
+ * Every single-run archive of the diagnosis fixtures ({@code health} in truth.json) gets each of its
+ * expected findings, and nothing else; the healthy ones none.
  */
 class HealthFixturesTest {
 
-    static Path resource(String name) {
-        try {
-            return Path.of(HealthFixturesTest.class.getResource("/diagnosis/" + name).toURI());
-        } catch (URISyntaxException | NullPointerException e) {
-            throw new IllegalArgumentException("no diagnosis fixture " + name, e);
-        }
-    }
-
     static Health check(String archive) throws IOException {
-        try (Archive a = Archives.open(resource(archive + ".safetensors"))) {
+        try (Archive a = Archives.open(Fixtures.resource("/diagnosis/" + archive + ".safetensors"))) {
             return HealthCheck.check(a.path().toString(), a.tensors(), new CpuBackend());
         }
     }
 
     static Stream<Arguments> cases() throws IOException {
-        JsonNode health = new ObjectMapper().readTree(resource("health_truth.json").toFile()).get("health");
+        JsonNode health = new ObjectMapper().readTree(Fixtures.resource("/diagnosis/truth.json").toFile()).get("health");
         List<Arguments> out = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = health.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();

@@ -348,4 +348,21 @@ public abstract class BackendEquivalenceSuite {
             assertThat(a.get(i).histogram()).as("tensor " + i + " histogram").isEqualTo(e.get(i).histogram());
         }
     }
+
+    @Test
+    void sideSlicesMatch() throws IOException {
+        Random rnd = new Random(22);
+        for (int n : SIZES) {
+            if (n == 0) continue;
+            for (long[] shape : new long[][] {{1, n}, {n, 1}, n % 3 == 0 ? new long[] {3, n / 3, 1} : new long[] {n, 1, 1}}) {
+                double[] v = TestTensors.activations(rnd, n, 0.02);
+                for (int i = 0; i < n; i += 3) v[i] = 0;
+                for (DType t : new DType[] {DType.FLOAT32, DType.FLOAT16}) {
+                    TensorEntry e = randomTensor(rnd, t, shape, ByteOrder.LITTLE_ENDIAN, v);
+                    assertThat(backend().sideSlices(e, 1).nonzero()).as("%s %s", t, java.util.Arrays.toString(shape))
+                            .containsExactly(reference.sideSlices(e, 1).nonzero());
+                }
+            }
+        }
+    }
 }
