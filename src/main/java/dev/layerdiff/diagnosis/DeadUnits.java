@@ -21,7 +21,8 @@ import java.util.Optional;
  * at a rate {@code z} (about 1/2 behind a ReLU), all {@code m} values of one of {@code C} live units
  * are zero by chance with probability at most {@code C z^m}; a unit is reported dead only when that
  * is below {@link #CHANCE} (so a batch of 4 rows of a ReLU MLP, where 1/16 of the units are off by
- * chance, is not enough evidence). Measured on the fixtures: {@code cnn2_deadrelu}'s {@code relu2}
+ * chance, is not enough evidence). Neighbouring positions of one channel are correlated, so the
+ * bound is optimistic for a few positions; the layers it matters for have hundreds. Measured on the fixtures: {@code cnn2_deadrelu}'s {@code relu2}
  * has units 1, 6, 9 zero in all 576 values while the others are zero at 0.504: chance 10^-170, 168
  * orders under {@code CHANCE}; in the healthy runs no unit is all zero (the emptiest, in
  * {@code cnn2_ref_cpu}'s {@code relu3}, has 59 non-zero values of 144).
