@@ -94,6 +94,13 @@ class CheckCliTest {
     }
 
     @Test
+    void verboseAddsTheStackTrace() {
+        Run r = run("check", tmp.resolve("missing.pt").toString(), "--verbose");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).startsWith("layerdiff: ").contains("\tat dev.layerdiff.");
+    }
+
+    @Test
     void helpNamesEveryKind() {
         Run r = run("check", "--help");
         assertThat(r.exit()).isZero();
