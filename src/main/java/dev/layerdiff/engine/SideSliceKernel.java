@@ -1,6 +1,7 @@
 package dev.layerdiff.engine;
 
 import dev.layerdiff.stats.SideSliceStats;
+import dev.layerdiff.tensor.TensorData;
 import dev.layerdiff.tensor.TensorEntry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -19,6 +20,13 @@ public final class SideSliceKernel {
      * {@link SliceKernel#MAX_INDICES} long.
      */
     public static SideSliceStats compute(TensorEntry tensor, int dim) throws IOException {
+        // Pinned as the backends' reads are: the buffers are dropped on return, so a close can unmap at once.
+        try (TensorData.Pin pin = tensor.data().pin()) {
+            return counts(tensor, dim);
+        }
+    }
+
+    private static SideSliceStats counts(TensorEntry tensor, int dim) throws IOException {
         long[] shape = tensor.shape();
         int n = Math.toIntExact(shape[dim]);
         long inner = 1;

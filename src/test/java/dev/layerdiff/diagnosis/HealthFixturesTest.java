@@ -1,6 +1,7 @@
 package dev.layerdiff.diagnosis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,11 +10,15 @@ import dev.layerdiff.archive.Archive;
 import dev.layerdiff.archive.Archives;
 import dev.layerdiff.engine.CpuBackend;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -52,6 +57,18 @@ class HealthFixturesTest {
         }
         assertThat(unmatched).as(archive + ": findings beyond the expected").isEmpty();
         assertThat(h.exitCode()).isEqualTo(expected.isEmpty() ? 0 : 1);
+    }
+
+    @Test
+    void closingAfterTheSecondPassUnmapsTheFile(@TempDir Path tmp) throws IOException {
+        Path maps = Path.of("/proc/self/maps");
+        assumeTrue(Files.isReadable(maps), "needs /proc/self/maps");
+        Path copy = Files.copy(Fixtures.resource("/diagnosis/cnn2_deadrelu.safetensors"), tmp.resolve("dead.safetensors"));
+        try (Archive a = Archives.open(copy)) {
+            assertThat(HealthCheck.check(a.path().toString(), a.tensors(), new CpuBackend()).findings()).isNotEmpty();
+            assertThat(Files.readString(maps)).contains(copy.toRealPath().toString());
+        }
+        assertThat(Files.readString(maps)).doesNotContain(copy.toRealPath().toString());
     }
 
     private static boolean matches(Finding f, JsonNode want) {
