@@ -63,7 +63,7 @@ final class CheckCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         CompareBackend backend = Backends.select(Device.resolve(device));
         Health health;
-        try (Archive a = Archives.open(archive)) {
+        try (backend; Archive a = Archives.open(archive)) {
             health = HealthCheck.check(a.path().toString(), a.tensors(), backend);
         }
         int w = health.findings().stream().mapToInt(f -> f.layer().length()).max().orElse(0);
