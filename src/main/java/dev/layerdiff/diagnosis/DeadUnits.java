@@ -51,9 +51,25 @@ final class DeadUnits {
      * layer's finding rather than reported again.
      */
     static List<Finding> check(List<MeasuredTensor> forward, CompareBackend backend) throws IOException {
+        return check(forward, backend, Long.MAX_VALUE, new int[1]);
+    }
+
+    /**
+     * As {@link #check(List, CompareBackend)}, reading at most {@code budget} bytes a second time (in
+     * forward order); {@code unread[0]} counts the candidate layers left unread.
+     */
+    static List<Finding> check(List<MeasuredTensor> forward, CompareBackend backend, long budget, int[] unread)
+            throws IOException {
         List<Dead> found = new ArrayList<>();
+        long spent = 0;
         for (MeasuredTensor t : forward) {
             if (!candidate(t)) continue;
+            long bytes = t.entry().byteSize();
+            if (spent + bytes > budget) {
+                unread[0]++;
+                continue;
+            }
+            spent += bytes;
             Optional<Dead> d = dead(t, backend);
             if (d.isEmpty()) continue;
             Dead upstream = found.stream().filter(u -> u.width == d.get().width && u.indices.containsAll(d.get().indices))

@@ -86,7 +86,7 @@ public final class Diagnoser {
         if (report.backend().startsWith("cuda") && layers.values().stream().anyMatch(l -> !l.slices().isEmpty())) {
             notes.add("slice breakdowns of flagged layers were computed on the CPU (not yet in the CUDA kernels)");
         }
-        return new Diagnosis(floor.unit(), floor.source(), groups, layers, notes);
+        return new Diagnosis(floor.unit(), floor.source(), groups, layers, notes, List.of());
     }
 
     /**

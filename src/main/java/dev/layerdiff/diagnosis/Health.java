@@ -8,8 +8,9 @@ import java.util.List;
  * @param archive  the archive's path
  * @param tensors  how many tensors were checked
  * @param findings what was found, most serious kind first, then in the archive's order
+ * @param unread   layers that could hold dead units but were not read a second time (a budget ran out)
  */
-public record Health(String archive, int tensors, List<Finding> findings) {
+public record Health(String archive, int tensors, List<Finding> findings, int unread) {
 
     /** Exit status when nothing was found. */
     public static final int EXIT_HEALTHY = 0;
@@ -18,6 +19,11 @@ public record Health(String archive, int tensors, List<Finding> findings) {
 
     public Health {
         findings = List.copyOf(findings);
+    }
+
+    /** A check that read every layer it needed to. */
+    public Health(String archive, int tensors, List<Finding> findings) {
+        this(archive, tensors, findings, 0);
     }
 
     /** Whether nothing was found. */

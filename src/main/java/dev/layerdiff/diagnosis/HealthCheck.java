@@ -40,6 +40,15 @@ public final class HealthCheck {
      */
     public static Health check(String archive, List<TensorEntry> tensors, List<TensorSummary> summaries,
                                CompareBackend backend) throws IOException {
+        return check(archive, tensors, summaries, backend, Long.MAX_VALUE);
+    }
+
+    /**
+     * As above, reading at most {@code budget} bytes a second time for dead units (a comparison keeps
+     * its own cost bounded this way); {@link Health#unread} counts the layers left out.
+     */
+    public static Health check(String archive, List<TensorEntry> tensors, List<TensorSummary> summaries,
+                               CompareBackend backend, long budget) throws IOException {
         if (tensors.size() != summaries.size()) {
             throw new IllegalArgumentException(archive + ": " + tensors.size() + " tensors but " + summaries.size() + " summaries");
         }
@@ -56,10 +65,11 @@ public final class HealthCheck {
             constant(t).ifPresent(findings::add);
             RangeEdge.check(t).ifPresent(findings::add);
         }
-        findings.addAll(DeadUnits.check(walks.get(Group.ACTIVATIONS), backend));
+        int[] unread = new int[1];
+        findings.addAll(DeadUnits.check(walks.get(Group.ACTIVATIONS), backend, budget, unread));
         // Stable: within a kind, walk order for the per-group findings and archive order for the rest.
         findings.sort(Comparator.comparing(Finding::kind));
-        return new Health(archive, tensors.size(), findings);
+        return new Health(archive, tensors.size(), findings, unread[0]);
     }
 
     /**

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.layerdiff.Version;
 import dev.layerdiff.diagnosis.Diagnosis;
+import dev.layerdiff.diagnosis.Finding;
 import dev.layerdiff.diagnosis.GroupDiagnosis;
 import dev.layerdiff.diagnosis.LayerDiagnosis;
 import dev.layerdiff.diagnosis.Localized;
@@ -146,6 +147,20 @@ public final class JsonReport {
             g.writeEndObject();
         }
         g.writeStringField("noise_floor_source", d.source());
+        if (!d.health().isEmpty()) {
+            g.writeObjectFieldStart("health");
+            String[] sides = {"reference", "candidate"};
+            for (int i = 0; i < d.health().size(); i++) {
+                g.writeObjectFieldStart(sides[i]);
+                g.writeStringField("archive", d.health().get(i).archive());
+                g.writeArrayFieldStart("findings");
+                for (Finding f : d.health().get(i).findings()) HealthJson.writeFinding(g, f);
+                g.writeEndArray();
+                g.writeNumberField("unread", d.health().get(i).unread());
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+        }
         g.writeArrayFieldStart("notes");
         for (String n : d.notes()) g.writeString(n);
         g.writeEndArray();

@@ -5,7 +5,9 @@ import dev.layerdiff.compare.LayerReport;
 import dev.layerdiff.compare.Report;
 import dev.layerdiff.compare.Status;
 import dev.layerdiff.diagnosis.Diagnosis;
+import dev.layerdiff.diagnosis.Finding;
 import dev.layerdiff.diagnosis.GroupDiagnosis;
+import dev.layerdiff.diagnosis.Health;
 import dev.layerdiff.diagnosis.LayerDiagnosis;
 import dev.layerdiff.diagnosis.Suspect;
 import dev.layerdiff.diagnosis.Verdict;
@@ -96,6 +98,17 @@ public final class TerminalTable {
             }
         }
         out.println(String.format(Locale.ROOT, "noise floor: u = %s, from %s", num(d.floor()), d.source()));
+        String[] sides = {"reference", "candidate"};
+        for (int i = 0; i < d.health().size(); i++) {
+            Health h = d.health().get(i);
+            for (Finding f : h.findings()) {
+                out.println("health of the " + sides[i] + ": " + f.kind().jsonName() + " at " + f.layer() + ": " + f.detail());
+            }
+            if (h.unread() > 0) {
+                out.println("note: " + h.unread() + " layer(s) of the " + sides[i]
+                        + " were not read for dead units (over the comparison's budget; `layerdiff check` reads them all)");
+            }
+        }
         for (String note : d.notes()) out.println("note: " + note);
         out.println();
     }

@@ -100,6 +100,23 @@ class CliTest {
         return Files.write(file, buf.array());
     }
 
+    /** compare checks the health of both sides too, from the statistics it already has. */
+    @Test
+    void compareShowsEachSidesHealth() throws IOException {
+        Path json = tmp.resolve("h.json");
+        Run r = run("compare", fixture("cnn_ref_cpu.safetensors"), fixture("cnn_bug_deadrelu.safetensors"),
+                "--json", json.toString());
+        assertThat(r.out()).contains("health of the candidate: dead_units at relu2: 6 of 16 indices of dim 1 (0-3, 12, 14)")
+                .contains("health of the reference: dead_units at relu2: 3 of 16 indices of dim 1 (3, 12, 14)");
+        JsonNode health = new ObjectMapper().readTree(json.toFile()).get("diagnosis").get("health");
+        JsonNode dead = null;
+        for (JsonNode f : health.get("candidate").get("findings")) {
+            if (f.get("kind").asText().equals("dead_units") && f.get("layer").asText().equals("relu2")) dead = f;
+        }
+        assertThat(dead.get("indices")).hasSize(6);
+        assertThat(health.get("reference").get("unread").asInt()).isZero();
+    }
+
     @Test
     void withoutDiagnosisTheTableIsTheToleranceCheckAlone() {
         Run r = run("compare", fixture("cnn_ref_cpu.safetensors"), fixture("cnn_bug_deadrelu.safetensors"), "--no-diagnosis");
