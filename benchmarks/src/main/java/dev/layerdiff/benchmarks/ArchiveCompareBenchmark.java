@@ -1,21 +1,13 @@
 package dev.layerdiff.benchmarks;
 
-import dev.layerdiff.archive.Archive;
-import dev.layerdiff.archive.Archives;
-import dev.layerdiff.compare.CompareOptions;
-import dev.layerdiff.compare.Group;
-import dev.layerdiff.compare.LayerDiff;
-import dev.layerdiff.compare.PairingPlan;
-import dev.layerdiff.compare.Report;
-import dev.layerdiff.diagnosis.Diagnoser;
-import dev.layerdiff.diagnosis.Diagnosis;
-import dev.layerdiff.diagnosis.SliceSource;
-import dev.layerdiff.diagnosis.Verdict;
-import dev.layerdiff.engine.CpuBackend;
-import dev.layerdiff.report.JsonReport;
+import dev.layerdiff.cli.Main;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -29,11 +21,13 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
+
 /**
- * What {@code layerdiff compare REF CAND --json} does, end to end, from files in the page cache: open
- * both archives (headers, pickle, zip directory), compare every layer, diagnose (the default; the
- * planted layer is read a second time for its slice breakdown), write the JSON report. The
- * {@code diagnosis} variants differ only in that step ({@code --no-diagnosis}).
+ * {@code layerdiff compare REF CAND --json FILE}, end to end, in process, from files in the page cache:
+ * open both archives (headers, pickle, zip directory), compare every layer, diagnose and check both
+ * sides' health (the default: the planted layer is read a second time for its slice breakdown, and
+ * layers that may hold dead units within a budget), write the JSON report. The {@code diagnosis}
+ * variants differ only in {@code --no-diagnosis}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -58,21 +52,22 @@ public class ArchiveCompareBenchmark {
     }
 
     @Benchmark
-    public Report compare() throws IOException {
-        try (Archive r = Archives.open(reference); Archive c = Archives.open(candidate)) {
-            CompareOptions options = CompareOptions.defaults();
-            CpuBackend backend = new CpuBackend();
-            PairingPlan plan = LayerDiff.plan(r, c, options);
-            Report report = CpuEngineBenchmark.check(new LayerDiff(backend).run(plan, r, c, options, null));
-            Diagnosis d = null;
-            if (diagnosis.equals("on")) {
-                d = new Diagnoser(null, SliceSource.of(backend, plan, r, c, options)).diagnose(report);
-                if (d.groups().get(Group.ACTIVATIONS).verdict() != Verdict.BUG) {
-                    throw new IllegalStateException("the diagnosis missed the planted divergence: " + d.groups());
-                }
-            }
-            JsonReport.write(report, d, OutputStream.nullOutputStream());
-            return report;
+    public int compare() throws IOException {
+        // The command line itself, in process: open, compare, diagnose (unless off), health of both
+        // sides, the JSON report. Exit 1: the planted divergence was found.
+        Path json = Files.createTempFile("layerdiff-bench", ".json");
+        try {
+            List<String> args = new ArrayList<>(List.of("compare", reference.toString(), candidate.toString(),
+                    "--device", "cpu", "--json", json.toString(), "--quiet"));
+            if (diagnosis.equals("off")) args.add("--no-diagnosis");
+            StringWriter out = new StringWriter();
+            int exit = Main.execute(args.toArray(String[]::new), new PrintWriter(out), new PrintWriter(new StringWriter()));
+            String verdict = out.toString();
+            boolean found = diagnosis.equals("on") ? verdict.startsWith("DIVERGED (bug)") : verdict.startsWith("DIVERGED");
+            if (exit != 1 || !found) throw new IllegalStateException("the planted divergence was missed: " + verdict);
+            return exit;
+        } finally {
+            Files.deleteIfExists(json);
         }
     }
 }

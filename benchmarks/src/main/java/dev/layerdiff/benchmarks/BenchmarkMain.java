@@ -34,7 +34,12 @@ public final class BenchmarkMain {
         ChainedOptionsBuilder options = new OptionsBuilder().jvmArgsPrepend(
                 "-Dlayerdiff.bench.dir=" + BenchData.dir(), "-Dlayerdiff.bench.gib=" + BenchData.bytesPerArchive() / (double) (1L << 30));
         if (args.length == 0) options.include(".*Benchmark.*");
-        for (String a : args) options.include(a);
+        // NAME=VALUE pins a @Param (e.g. format=safetensors dtype=F32); anything else is a regex of benchmarks.
+        for (String a : args) {
+            int eq = a.indexOf('=');
+            if (eq > 0) options.param(a.substring(0, eq), a.substring(eq + 1));
+            else options.include(a);
+        }
         options.include(FusedReadBenchmark.class.getSimpleName());
         Collection<RunResult> results = new Runner(options.build()).run();
 
