@@ -1,7 +1,12 @@
-# Builds small seed files for the fuzz targets (numpy only; torch.save zips by hand).
+# Writes the seed files of the fuzz targets (src/test/java/dev/layerdiff/fuzz) with NumPy only:
+#   python3 tools/make_fuzz_seeds.py .
+# The pickles of issue 13 are written here too; other finding-* inputs are kept as fuzzing found them.
 import io, json, struct, sys, types, zipfile, pickle, os
 import numpy as np
 out = sys.argv[1]
+
+def member(zf, name, data):  # a fixed timestamp keeps the files identical from run to run
+    zf.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), data)
 R = 'src/test/resources/dev/layerdiff/fuzz/'
 def put(test, name, data):
     d = os.path.join(out, R, test + 'FuzzTestInputs', 'fuzz')
@@ -59,9 +64,9 @@ def pt(obj, storages):
     b = io.BytesIO(); P(b, protocol=2).dump(obj)
     z = io.BytesIO()
     with zipfile.ZipFile(z, 'w', zipfile.ZIP_STORED) as zf:
-        zf.writestr('archive/data.pkl', b.getvalue())
-        zf.writestr('archive/byteorder', 'little')
-        for k, v in storages.items(): zf.writestr('archive/data/' + k, v)
+        member(zf, 'archive/data.pkl', b.getvalue())
+        member(zf, 'archive/byteorder', 'little')
+        for k, v in storages.items(): member(zf, 'archive/data/' + k, v)
     return z.getvalue()
 s0 = Storage(FloatStorage, '0', 6); s1 = Storage(LongStorage, '1', 2)
 t = Tensor(s0, 0, (2, 3), (3, 1))
@@ -74,9 +79,9 @@ put('Torch', 'bare', pt(Tensor(s0, 2, (2,), (2,)), {'0': np.arange(6, dtype='<f4
 def raw_pt(pkl):
     z = io.BytesIO()
     with zipfile.ZipFile(z, 'w', zipfile.ZIP_STORED) as zf:
-        zf.writestr('archive/data.pkl', pkl)
-        zf.writestr('archive/byteorder', 'little')
-        zf.writestr('archive/data/0', np.arange(6, dtype='<f4').tobytes())
+        member(zf, 'archive/data.pkl', pkl)
+        member(zf, 'archive/byteorder', 'little')
+        member(zf, 'archive/data/0', np.arange(6, dtype='<f4').tobytes())
     return z.getvalue()
 put('Torch', 'finding-list-key-holds-itself', raw_pt(bytes.fromhex('80027d5d71006800614b01732e')))
 put('Torch', 'finding-mutual-list-keys', raw_pt(bytes.fromhex('80027d5d71014b017368015d7102613068026801613 0 2e'.replace(' ', ''))))
