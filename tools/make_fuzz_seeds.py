@@ -8,8 +8,8 @@ out = sys.argv[1]
 def member(zf, name, data):  # a fixed timestamp keeps the files identical from run to run
     zf.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), data)
 R = 'src/test/resources/dev/layerdiff/fuzz/'
-def put(test, name, data):
-    d = os.path.join(out, R, test + 'FuzzTestInputs', 'fuzz')
+def put(test, name, data, method='fuzz'):
+    d = os.path.join(out, R, test + 'FuzzTestInputs', method)
     os.makedirs(d, exist_ok=True)
     open(os.path.join(d, name), 'wb').write(data)
 
@@ -60,8 +60,9 @@ class Tensor:
 class P(pickle.Pickler):
     def persistent_id(s, o):
         return ('storage', o.typ, o.key, 'cpu', o.numel) if isinstance(o, Storage) else None
-def pt(obj, storages):
+def pt(obj, storages, name=None):
     b = io.BytesIO(); P(b, protocol=2).dump(obj)
+    if name: put('Torch', name, b.getvalue(), 'fuzzPickle')  # the pickle alone, for TorchFuzzTest.fuzzPickle
     z = io.BytesIO()
     with zipfile.ZipFile(z, 'w', zipfile.ZIP_STORED) as zf:
         member(zf, 'archive/data.pkl', b.getvalue())
@@ -72,21 +73,22 @@ s0 = Storage(FloatStorage, '0', 6); s1 = Storage(LongStorage, '1', 2)
 t = Tensor(s0, 0, (2, 3), (3, 1))
 put('Torch', 'nested', pt({'activations': OrderedDict(a=t, b=Tensor(s0, 1, (3, 2), (1, 3))),
                             'gradients': [Tensor(s1, 0, (2,), (1,)), t], 'step': 3},
-                           {'0': np.arange(6, dtype='<f4').tobytes(), '1': np.array([5, -5], '<i8').tobytes()}))
-put('Torch', 'bare', pt(Tensor(s0, 2, (2,), (2,)), {'0': np.arange(6, dtype='<f4').tobytes()}))
+                           {'0': np.arange(6, dtype='<f4').tobytes(), '1': np.array([5, -5], '<i8').tobytes()}, 'nested'))
+put('Torch', 'bare', pt(Tensor(s0, 2, (2,), (2,)), {'0': np.arange(6, dtype='<f4').tobytes()}, 'bare'))
 
 # Pickles that fuzzing found (issue 13): each in a torch.save zip beside a real storage.
-def raw_pt(pkl):
+def raw_pt(pkl, name):
+    put('Torch', name, pkl, 'fuzzPickle')
     z = io.BytesIO()
     with zipfile.ZipFile(z, 'w', zipfile.ZIP_STORED) as zf:
         member(zf, 'archive/data.pkl', pkl)
         member(zf, 'archive/byteorder', 'little')
         member(zf, 'archive/data/0', np.arange(6, dtype='<f4').tobytes())
     return z.getvalue()
-put('Torch', 'finding-list-key-holds-itself', raw_pt(bytes.fromhex('80027d5d71006800614b01732e')))
-put('Torch', 'finding-mutual-list-keys', raw_pt(bytes.fromhex('80027d5d71014b017368015d7102613068026801613 0 2e'.replace(' ', ''))))
+put('Torch', 'finding-list-key-holds-itself', raw_pt(bytes.fromhex('80027d5d71006800614b01732e'), 'finding-list-key-holds-itself'))
+put('Torch', 'finding-mutual-list-keys', raw_pt(bytes.fromhex('80027d5d71014b017368015d7102613068026801613 0 2e'.replace(' ', '')), 'finding-mutual-list-keys'))
 level = [t, t]
 for i in range(40): level = [level, level]  # each list holds the previous one twice: 2^41 leaves
 b = io.BytesIO(); P(b, protocol=2).dump({'x': level})
 dag = b.getvalue()
-put('Torch', 'finding-list-dag-2e41-leaves', raw_pt(dag))
+put('Torch', 'finding-list-dag-2e41-leaves', raw_pt(dag, 'finding-list-dag-2e41-leaves'))
