@@ -3,9 +3,8 @@ package dev.layerdiff.archive;
 /**
  * What reading an archive may cost beyond the file's own size. A deflated .npz member may inflate up to
  * about 1032 times its compressed size: 10 GB from 9.7 MB takes over a minute to compare. By default a
- * member may inflate to 1 GiB plus {@value #INFLATE_RATIO} times its compressed
- * size (real tensors rarely compress better than that; zeros do); {@code --max-inflated} sets a fixed
- * limit instead.
+ * member may inflate to 1 GiB plus {@value #INFLATE_RATIO} times its compressed size (real tensors
+ * rarely compress better than that; zeros do); {@code --max-inflated} sets a fixed limit instead.
  *
  * @param maxInflated the largest inflated size of one member in bytes; null for the default rule
  */
@@ -32,7 +31,7 @@ public record ReadLimits(Long maxInflated) {
     /** How {@link #inflatedLimit} came about, for the refusal. */
     public String describeInflatedLimit(long compressedSize) {
         long limit = inflatedLimit(compressedSize);
-        return maxInflated != null ? "the --max-inflated limit of " + limit + " bytes"
-                : "the default limit of " + limit + " bytes (" + INFLATE_FLOOR_TEXT + " + " + INFLATE_RATIO + " x compressed size)";
+        if (maxInflated != null) return "the --max-inflated limit of " + limit + " bytes";
+        return "the default limit of " + limit + " bytes (" + INFLATE_FLOOR_TEXT + " + " + INFLATE_RATIO + " x compressed size)";
     }
 }

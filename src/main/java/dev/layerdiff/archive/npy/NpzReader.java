@@ -51,8 +51,9 @@ public final class NpzReader {
                     + " is not supported (only stored and deflated)");
         }
         if (m.size() > limits.inflatedLimit(m.compressedSize())) {
-            throw new ArchiveException(file.name() + "!" + m.name(), "inflates to " + m.size() + " bytes from " + m.compressedSize()
-                    + ", over " + limits.describeInflatedLimit(m.compressedSize()) + "; raise it with --max-inflated SIZE (e.g. 64G)");
+            throw new ArchiveException(file.name() + "!" + m.name(), "inflates to " + m.size() + " bytes from "
+                    + m.compressedSize() + ", over " + limits.describeInflatedLimit(m.compressedSize())
+                    + "; raise it with --max-inflated SIZE (e.g. 64G)");
         }
         InflatingSource src = new InflatingSource(file, m);
         resources.add(src);

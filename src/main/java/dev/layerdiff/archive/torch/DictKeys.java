@@ -48,7 +48,9 @@ final class DictKeys {
     }
 
     private void tuple(Tuple t, int depth, StringBuilder canonical, StringBuilder display) throws ArchiveException {
-        if (depth >= Flattener.MAX_DEPTH) throw new ArchiveException(file, "a dict key nests deeper than " + Flattener.MAX_DEPTH + " levels");
+        if (depth >= Flattener.MAX_DEPTH) {
+            throw new ArchiveException(file, "a dict key nests deeper than " + Flattener.MAX_DEPTH + " levels");
+        }
         canonical.append('(');
         display.append('[');
         List<Object> items = t.items();
@@ -65,12 +67,20 @@ final class DictKeys {
                 Object v = scalar(item);
                 String s = String.valueOf(v);
                 budget.spend(1 + 2L * s.length());
-                char tag = v instanceof String ? 's' : v instanceof Long ? 'i' : v instanceof Double ? 'f' : v instanceof Boolean ? 'b' : 'n';
-                canonical.append(tag).append(s.length()).append(':').append(s);
+                canonical.append(tag(v)).append(s.length()).append(':').append(s);
                 display.append(s);
             }
         }
         canonical.append(')');
         display.append(']');
+    }
+
+    /** Tells keys of equal text apart: ("1",) and (1,) are two keys in Python. */
+    private static char tag(Object scalar) {
+        if (scalar instanceof String) return 's';
+        if (scalar instanceof Long) return 'i';
+        if (scalar instanceof Double) return 'f';
+        if (scalar instanceof Boolean) return 'b';
+        return 'n';
     }
 }
