@@ -51,4 +51,12 @@ public interface ArchiveFormat {
      * @throws ArchiveException if it is malformed or unsupported; the message names the file and the problem
      */
     Archive open(Path path) throws IOException;
+
+    /**
+     * Opens {@code path} within {@code limits}; a format whose reading they bound (a deflating one)
+     * overrides this, the others ignore them.
+     */
+    default Archive open(Path path, ReadLimits limits) throws IOException {
+        return open(path);
+    }
 }

@@ -56,6 +56,11 @@ public final class ArchiveFormats {
      *     malformed; the message names the file and the problem
      */
     public Archive open(Path path) throws IOException {
+        return open(path, ReadLimits.DEFAULTS);
+    }
+
+    /** As {@link #open(Path)}, within {@code limits}. */
+    public Archive open(Path path, ReadLimits limits) throws IOException {
         byte[] head = head(path);
         ArchiveFormat best = null;
         Confidence sure = Confidence.NONE;
@@ -68,7 +73,7 @@ public final class ArchiveFormats {
         }
         if (best == null) best = byExtension(extension(path));
         if (best == null) throw unknown(path, head);
-        return best.open(path);
+        return best.open(path, limits);
     }
 
     /** The first bytes of a readable, non-empty file; none for a directory. */

@@ -17,4 +17,9 @@ public final class Archives {
     public static Archive open(Path path) throws IOException {
         return ArchiveFormats.installed().open(path);
     }
+
+    /** As {@link #open(Path)}, within {@code limits}. */
+    public static Archive open(Path path, ReadLimits limits) throws IOException {
+        return ArchiveFormats.installed().open(path, limits);
+    }
 }

@@ -23,6 +23,9 @@ abstract class ArchiveCommand implements Callable<Integer> {
     @Mixin
     Verbosity verbosity;
 
+    @Mixin
+    ReadFlags read;
+
     /** What this command prints about an open archive. */
     interface Printer {
         void print(Archive archive, PrintWriter out) throws IOException;
@@ -38,7 +41,7 @@ abstract class ArchiveCommand implements Callable<Integer> {
     public final Integer call() throws IOException {
         Printer printer = printer();
         PrintWriter out = spec.commandLine().getOut();
-        try (Archive a = Archives.open(archive)) {
+        try (Archive a = Archives.open(archive, read.limits())) {
             printer.print(a, out);
         }
         out.flush();

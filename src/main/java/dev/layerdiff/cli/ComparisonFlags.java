@@ -92,6 +92,9 @@ final class ComparisonFlags {
     @Mixin
     Verbosity verbosity;
 
+    @Mixin
+    ReadFlags read;
+
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
@@ -118,7 +121,8 @@ final class ComparisonFlags {
         // Each diverged layer's PNG is written as soon as it is computed, not held until the end.
         ImageSink png = images == null ? null
                 : (order, name, image) -> PngWriter.write(image, images.resolve(PngWriter.fileName(order, name)));
-        try (backend; Archive ref = Archives.open(reference); Archive cand = Archives.open(candidate)) {
+        try (backend; Archive ref = Archives.open(reference, read.limits());
+             Archive cand = Archives.open(candidate, read.limits())) {
             PairingPlan plan = LayerDiff.plan(ref, cand, options);
             report = diff.run(plan, ref, cand, options, png);
             if (!noDiagnosis) {
@@ -167,7 +171,7 @@ final class ComparisonFlags {
     /** Both runs' relative errors against the referee archive, layer by layer. */
     private Referee referee(LayerDiff diff, Archive ref, Archive cand, CompareOptions options) throws IOException {
         CompareOptions plain = CompareOptions.builder().build();
-        try (Archive gold = Archives.open(referee)) {
+        try (Archive gold = Archives.open(referee, read.limits())) {
             return new Referee(referee.toString(), errors(diff.compare(gold, ref, plain)),
                     errors(diff.compare(gold, cand, CompareOptions.builder().mappings(options.mappings()).build())));
         }

@@ -2,6 +2,7 @@ package dev.layerdiff.cli;
 
 import dev.layerdiff.engine.BackendException;
 import dev.layerdiff.engine.BackendUnavailableException;
+import dev.layerdiff.io.Printable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
@@ -11,7 +12,7 @@ import picocli.CommandLine;
 
 /**
  * The single error boundary of the command line: every exception becomes one line on stderr and exit
- * code 2; the stack trace only with {@code --verbose}.
+ * code 2 (bytes from files and arguments made {@link Printable}); the stack trace only with {@code --verbose}.
  */
 final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
 
@@ -19,7 +20,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     public int handleExecutionException(Exception ex, CommandLine cli, CommandLine.ParseResult parsed) {
         boolean verbose = parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"))
                 || parsed.hasMatchedOption("--verbose");
-        cli.getErr().println("layerdiff: " + message(ex));
+        cli.getErr().println("layerdiff: " + Printable.of(message(ex)));
         if (verbose) ex.printStackTrace(cli.getErr());
         cli.getErr().flush();
         return Main.EXIT_ERROR;

@@ -1,6 +1,7 @@
 package dev.layerdiff.cli;
 
 import dev.layerdiff.Version;
+import dev.layerdiff.io.Printable;
 import java.io.PrintWriter;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
@@ -40,7 +41,7 @@ public final class Main implements Runnable {
         cli.setErr(err);
         cli.setExecutionExceptionHandler(new ErrorHandler());
         cli.setParameterExceptionHandler((ex, a) -> {
-            err.println("layerdiff: " + ex.getMessage());
+            err.println("layerdiff: " + Printable.of(ex.getMessage()));
             err.println("Try 'layerdiff " + ex.getCommandLine().getCommandName().replace("layerdiff", "").trim() + " --help'.".replace("  ", " "));
             return EXIT_ERROR;
         });
@@ -55,7 +56,7 @@ public final class Main implements Runnable {
             ConsoleHandler h = new ConsoleHandler();
             h.setFormatter(new Formatter() {
                 @Override
-                public String format(LogRecord r) { return "layerdiff: " + formatMessage(r) + System.lineSeparator(); }
+                public String format(LogRecord r) { return "layerdiff: " + Printable.of(formatMessage(r)) + System.lineSeparator(); }
             });
             h.setLevel(Level.ALL);
             root.addHandler(h);

@@ -5,6 +5,7 @@ import dev.layerdiff.compare.LayerDiff;
 import dev.layerdiff.engine.Backends;
 import dev.layerdiff.engine.CompareBackend;
 import dev.layerdiff.engine.Device;
+import dev.layerdiff.io.Printable;
 import dev.layerdiff.report.JsonReport;
 import dev.layerdiff.stats.SideStats;
 import dev.layerdiff.stats.TensorSummary;
@@ -43,14 +44,14 @@ final class StatsCommand extends ArchiveCommand {
     private void print(LayerDiff diff, Archive a, PrintWriter out) throws IOException {
         List<TensorSummary> summaries = diff.stats(a);
         List<TensorEntry> tensors = a.tensors();
-        int w = tensors.stream().mapToInt(t -> t.name().length()).max().orElse(5);
+        int w = tensors.stream().mapToInt(t -> Printable.of(t.name()).length()).max().orElse(5);
         out.printf("%-" + w + "s  %-9s  %-16s  %11s  %11s  %11s  %11s  %6s  %5s  %5s%n",
                 "layer", "dtype", "shape", "min", "max", "mean", "std", "zeros", "nan", "inf");
         for (int i = 0; i < tensors.size(); i++) {
             TensorEntry t = tensors.get(i);
             SideStats s = summaries.get(i).stats();
             out.printf(Locale.ROOT, "%-" + w + "s  %-9s  %-16s  %11.4e  %11.4e  %11.4e  %11.4e  %5.1f%%  %5d  %5d%n",
-                    t.name(), t.dtype().displayName(), Shapes.format(t.shape()), s.min(), s.max(), s.mean(), s.std(),
+                    Printable.of(t.name()), t.dtype().displayName(), Shapes.format(t.shape()), s.min(), s.max(), s.mean(), s.std(),
                     100 * s.zeroFraction(), s.nan(), s.inf());
         }
         if (json != null) JsonReport.writeStats(a.path().toString(), diff.backend().name(), tensors, summaries, json);

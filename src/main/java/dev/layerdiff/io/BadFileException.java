@@ -4,7 +4,8 @@ import java.io.IOException;
 
 /**
  * A file that cannot be used as it is: malformed, truncated, hostile, unsupported or changed while being
- * read. The message is one line of the form {@code FILE: problem}.
+ * read. The message is one line of the form {@code FILE: problem}, with the file's own bytes (names,
+ * header text) made {@link Printable}.
  */
 public class BadFileException extends IOException {
     private static final long serialVersionUID = 1L;
@@ -12,12 +13,12 @@ public class BadFileException extends IOException {
     private final String file;
 
     public BadFileException(String file, String problem) {
-        super(file + ": " + problem);
+        super(Printable.of(file) + ": " + Printable.of(problem));
         this.file = file;
     }
 
     public BadFileException(String file, String problem, Throwable cause) {
-        super(file + ": " + problem, cause);
+        super(Printable.of(file) + ": " + Printable.of(problem), cause);
         this.file = file;
     }
 

@@ -11,6 +11,7 @@ import dev.layerdiff.diagnosis.Health;
 import dev.layerdiff.diagnosis.LayerDiagnosis;
 import dev.layerdiff.diagnosis.Suspect;
 import dev.layerdiff.diagnosis.Verdict;
+import dev.layerdiff.io.Printable;
 import dev.layerdiff.stats.DiffMetrics;
 import dev.layerdiff.stats.SideStats;
 import java.io.PrintWriter;
@@ -91,10 +92,10 @@ public final class TerminalTable {
 
     private static void printDiagnosis(Diagnosis d, PrintWriter out) {
         for (GroupDiagnosis g : d.groups().values()) {
-            out.println(g.group().jsonName() + ": " + describe(g));
+            out.println(Printable.of(g.group().jsonName() + ": " + describe(g)));
             for (Suspect s : g.suspects()) {
                 LayerDiagnosis ld = d.layers().get(s.name());
-                out.println("  " + (ld != null ? ld.role().jsonName() : "suspect") + " " + s.name() + ": " + s.reason());
+                out.println(Printable.of("  " + (ld != null ? ld.role().jsonName() : "suspect") + " " + s.name() + ": " + s.reason()));
             }
         }
         out.println(String.format(Locale.ROOT, "noise floor: u = %s, from %s", num(d.floor()), d.source()));
@@ -102,14 +103,14 @@ public final class TerminalTable {
         for (int i = 0; i < d.health().size(); i++) {
             Health h = d.health().get(i);
             for (Finding f : h.findings()) {
-                out.println("health of the " + sides[i] + ": " + f.kind().jsonName() + " at " + f.layer() + ": " + f.detail());
+                out.println(Printable.of("health of the " + sides[i] + ": " + f.kind().jsonName() + " at " + f.layer() + ": " + f.detail()));
             }
             if (h.unread() > 0) {
                 out.println("note: " + h.unread() + " layer(s) of the " + sides[i]
                         + " were not read for dead units (over the comparison's budget; `layerdiff check` reads them all)");
             }
         }
-        for (String note : d.notes()) out.println("note: " + note);
+        for (String note : d.notes()) out.println(Printable.of("note: " + note));
         out.println();
     }
 
@@ -140,7 +141,7 @@ public final class TerminalTable {
             GroupDiagnosis gd = diagnosis == null ? null : diagnosis.groups().get(e.getKey());
             if (gd != null && gd.verdict() == Verdict.BUG && gd.introducedAt() != null) {
                 LayerDiagnosis at = diagnosis.layers().get(gd.introducedAt());
-                parts.add(e.getKey().jsonName() + ": bug introduced at " + gd.introducedAt()
+                parts.add(e.getKey().jsonName() + ": bug introduced at " + Printable.of(gd.introducedAt())
                         + (at != null && at.localized() != null ? ", in " + at.localized().describe() : ""));
                 continue;
             }
@@ -149,7 +150,7 @@ public final class TerminalTable {
                             num(l.metrics().maxAbs()));
             String kind = gd == null ? "" : gd.verdict() == Verdict.BUG ? " (inherited bug)" : gd.verdict() == Verdict.NOISE
                     ? " (noise)" : "";
-            parts.add(e.getKey().jsonName() + " first diverge at " + l.name() + " (" + what + ")" + kind);
+            parts.add(e.getKey().jsonName() + " first diverge at " + Printable.of(l.name()) + " (" + what + ")" + kind);
         }
         long diverged = report.count(Status.DIVERGED) + report.count(Status.SHAPE_MISMATCH);
         if (diverged > 0) parts.add(diverged + " of " + (compared + report.count(Status.SHAPE_MISMATCH)) + " paired layers diverged");
@@ -165,10 +166,10 @@ public final class TerminalTable {
         DiffMetrics m = l.metrics();
         if (m == null) {
             String detail = l.status() == Status.SHAPE_MISMATCH ? "" : "-";
-            return new String[] {l.name(), l.status().jsonName(), detail, detail, detail, detail};
+            return new String[] {Printable.of(l.name()), l.status().jsonName(), detail, detail, detail, detail};
         }
         boolean anyFinite = m.finitePairs() > 0;
-        return new String[] {l.name(), l.status().jsonName(), anyFinite ? num(m.maxAbs()) : "-",
+        return new String[] {Printable.of(l.name()), l.status().jsonName(), anyFinite ? num(m.maxAbs()) : "-",
                 anyFinite ? num(m.maxRel()) : "-", anyFinite ? String.format(Locale.ROOT, "%.6f", m.cosine()) : "-",
                 m.mismatched() + "/" + l.numel()};
     }

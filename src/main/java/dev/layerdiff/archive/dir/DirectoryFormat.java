@@ -2,6 +2,7 @@ package dev.layerdiff.archive.dir;
 
 import dev.layerdiff.archive.AbstractFormat;
 import dev.layerdiff.archive.Archive;
+import dev.layerdiff.archive.ReadLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,11 @@ public final class DirectoryFormat extends AbstractFormat {
 
     @Override
     public Archive open(Path path) throws IOException {
-        return DirectoryReader.open(path);
+        return DirectoryReader.open(path, ReadLimits.DEFAULTS);
+    }
+
+    @Override
+    public Archive open(Path path, ReadLimits limits) throws IOException {
+        return DirectoryReader.open(path, limits);
     }
 }

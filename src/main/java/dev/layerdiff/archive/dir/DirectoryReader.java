@@ -4,6 +4,7 @@ import dev.layerdiff.archive.Archive;
 import dev.layerdiff.archive.ArchiveException;
 import dev.layerdiff.archive.ArchiveFormats;
 import dev.layerdiff.archive.ListArchive;
+import dev.layerdiff.archive.ReadLimits;
 import dev.layerdiff.tensor.TensorEntry;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -35,8 +36,8 @@ public final class DirectoryReader {
     /** A tensor file with its sort key and tensor name. */
     record TensorFile(Path path, BigInteger number, String name) {}
 
-    /** Opens every file directly inside {@code dir} whose extension names a single-file format. */
-    public static Archive open(Path dir) throws IOException {
+    /** Opens every file directly inside {@code dir} whose extension names a single-file format, within {@code limits}. */
+    public static Archive open(Path dir, ReadLimits limits) throws IOException {
         ArchiveFormats formats = ArchiveFormats.installed();
         List<TensorFile> files = list(dir, formats.fileExtensions());
         if (files.isEmpty()) {
@@ -48,7 +49,7 @@ public final class DirectoryReader {
             List<TensorEntry> tensors = new ArrayList<>();
             Set<String> kinds = new TreeSet<>();
             for (TensorFile tf : files) {
-                Archive a = formats.open(tf.path());
+                Archive a = formats.open(tf.path(), limits);
                 archives.add(a);
                 kinds.add(a.format());
                 for (TensorEntry e : a.tensors()) {

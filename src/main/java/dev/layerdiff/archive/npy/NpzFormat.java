@@ -2,6 +2,7 @@ package dev.layerdiff.archive.npy;
 
 import dev.layerdiff.archive.AbstractFormat;
 import dev.layerdiff.archive.Archive;
+import dev.layerdiff.archive.ReadLimits;
 import dev.layerdiff.archive.zip.ZipDirectory;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -23,6 +24,11 @@ public final class NpzFormat extends AbstractFormat {
 
     @Override
     public Archive open(Path path) throws IOException {
-        return ZipDirectory.open(path, NpzReader::open);
+        return open(path, ReadLimits.DEFAULTS);
+    }
+
+    @Override
+    public Archive open(Path path, ReadLimits limits) throws IOException {
+        return ZipDirectory.open(path, (p, file, members) -> NpzReader.open(p, file, members, limits));
     }
 }

@@ -3,6 +3,7 @@ package dev.layerdiff.archive.npy;
 import dev.layerdiff.archive.Archive;
 import dev.layerdiff.archive.ArchiveException;
 import dev.layerdiff.archive.ListArchive;
+import dev.layerdiff.archive.ReadLimits;
 import dev.layerdiff.tensor.TensorEntry;
 import dev.layerdiff.io.MappedFile;
 import dev.layerdiff.archive.zip.InflatingSource;
@@ -17,14 +18,14 @@ import java.util.Map;
 
 /**
  * Reads a .npz (np.savez / np.savez_compressed): one tensor per {@code NAME.npy} member, in member
- * order. Stored members are mapped in place; deflated ones are streamed and must agree exactly with
- * the size their .npy header implies.
+ * order. Stored members are mapped in place; deflated ones are streamed, must agree exactly with the
+ * size their .npy header implies, and may inflate only within {@link ReadLimits}.
  */
 public final class NpzReader {
     private NpzReader() {}
 
     /** Builds the archive from an opened zip; takes ownership of {@code file}. */
-    public static Archive open(Path path, MappedFile file, List<ZipMember> members) throws IOException {
+    public static Archive open(Path path, MappedFile file, List<ZipMember> members, ReadLimits limits) throws IOException {
         List<Closeable> resources = new ArrayList<>();
         resources.add(file);
         try {
@@ -32,7 +33,7 @@ public final class NpzReader {
             for (ZipMember m : members) {
                 if (!m.name().endsWith(".npy")) continue; // np.load ignores non-.npy members for arrays too
                 String name = m.name().substring(0, m.name().length() - 4);
-                tensors.add(entry(name, tensors.size(), file, m, resources));
+                tensors.add(entry(name, tensors.size(), file, m, limits, resources));
             }
             if (tensors.isEmpty()) throw new ArchiveException(file.name(), "zip holds no .npy members (not an .npz?)");
             return new ListArchive(path, "npz", tensors, Map.of(), resources);
@@ -42,12 +43,17 @@ public final class NpzReader {
         }
     }
 
-    private static TensorEntry entry(String name, int order, MappedFile file, ZipMember m, List<Closeable> resources)
-            throws IOException {
+    private static TensorEntry entry(String name, int order, MappedFile file, ZipMember m, ReadLimits limits,
+            List<Closeable> resources) throws IOException {
         if (m.method() == ZipMember.STORED) return NpyReader.entry(name, order, file, m.dataOffset(), m.size());
         if (m.method() != ZipMember.DEFLATED) {
             throw new ArchiveException(file.name() + "!" + m.name(), "compression method " + m.method()
                     + " is not supported (only stored and deflated)");
+        }
+        if (m.size() > limits.inflatedLimit(m.compressedSize())) {
+            throw new ArchiveException(file.name() + "!" + m.name(), "inflates to " + m.size() + " bytes from "
+                    + m.compressedSize() + ", over " + limits.describeInflatedLimit(m.compressedSize())
+                    + "; raise it with --max-inflated SIZE (e.g. 64G)");
         }
         InflatingSource src = new InflatingSource(file, m);
         resources.add(src);

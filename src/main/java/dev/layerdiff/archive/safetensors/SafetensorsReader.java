@@ -15,6 +15,10 @@ import dev.layerdiff.archive.MappedTensorData;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -61,7 +65,7 @@ public final class SafetensorsReader {
         if (n > MAX_HEADER) throw new ArchiveException(name, "header length " + n + " exceeds the limit of " + MAX_HEADER + " bytes");
         JsonNode root;
         try {
-            root = JSON.readTree(file.bytes(8, (int) n));
+            root = JSON.readTree(utf8(file.bytes(8, (int) n), name));
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new ArchiveException(name, "malformed JSON header: " + e.getOriginalMessage());
         }
@@ -81,6 +85,22 @@ public final class SafetensorsReader {
             tensors.add(new TensorEntry(s.name, tensors.size(), s.dtype, s.shape, ByteOrder.LITTLE_ENDIAN, data));
         }
         return new ListArchive(path, "safetensors", tensors, metadata, List.of(file));
+    }
+
+    /**
+     * The format says UTF-8; handed bytes, Jackson would guess UTF-16 or UTF-32 from the first four
+     * (a header starting 7f 00 00 00 reads as UTF-32), so the header is decoded here, strictly.
+     */
+    private static String utf8(byte[] header, String file) throws ArchiveException {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(header);
+        try {
+            return decoder.decode(in).toString();
+        } catch (CharacterCodingException e) {
+            throw new ArchiveException(file, String.format("the JSON header is not valid UTF-8 (byte 0x%02x at header offset %d)",
+                    header[in.position()] & 0xff, in.position()));
+        }
     }
 
     private static void metadata(JsonNode node, Map<String, String> out, String file) throws ArchiveException {

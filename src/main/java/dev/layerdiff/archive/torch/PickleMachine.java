@@ -33,10 +33,12 @@ final class PickleMachine {
     private final List<Object> stack = new ArrayList<>();
     private final List<Integer> marks = new ArrayList<>();
     private final Map<Long, Object> memo = new HashMap<>();
+    private final DictKeys keys;
 
     private PickleMachine(byte[] pickle, String file) {
         this.in = ByteBuffer.wrap(pickle).order(ByteOrder.LITTLE_ENDIAN);
         this.file = file;
+        this.keys = new DictKeys(file, pickle.length);
     }
 
     /** Runs {@code pickle} and returns the object it builds. */
@@ -90,9 +92,9 @@ final class PickleMachine {
                 case 'R': { Tuple args = (Tuple) pop(); push(call((Global) pop(), args.items())); break; }
                 case 0x81: { Tuple args = (Tuple) pop(); push(call((Global) pop(), args.items())); break; } // NEWOBJ
                 case 'b': pop(); break; // BUILD: object state (e.g. OrderedDict._metadata) carries no tensors
-                case 's': { Object v = pop(); Object k = pop(); dict(top()).put(k, v); break; }
+                case 's': { Object v = pop(); Object k = pop(); dict(top()).put(keys.of(k), v); break; }
                 case 'u': { List<Object> kv = popMark(); if (kv.size() % 2 != 0) throw error("SETITEMS with an odd item count");
-                    Map<Object, Object> d = dict(top()); for (int i = 0; i < kv.size(); i += 2) d.put(kv.get(i), kv.get(i + 1)); break; }
+                    Map<Object, Object> d = dict(top()); for (int i = 0; i < kv.size(); i += 2) d.put(keys.of(kv.get(i)), kv.get(i + 1)); break; }
                 case 'a': { Object v = pop(); list(top()).add(v); break; }
                 case 'e': { List<Object> vs = popMark(); list(top()).addAll(vs); break; }
                 case 0x88: push(Boolean.TRUE); break;
@@ -133,7 +135,7 @@ final class PickleMachine {
             case "torch.Size":
                 return args.isEmpty() ? new Tuple(List.of()) : args.get(0);
             case "torch.device":
-                return args.isEmpty() ? PickleValues.NONE : String.valueOf(args.get(0));
+                return args.isEmpty() ? PickleValues.NONE : PickleValues.describe(args.get(0));
             default:
                 throw error("pickle calls " + g.qualified() + ", which is not a constructor a tensor dump uses");
         }
@@ -141,11 +143,11 @@ final class PickleMachine {
 
     private StorageRef persistentId(Object pid) throws ArchiveException {
         if (!(pid instanceof Tuple t) || t.items().size() != 5 || !"storage".equals(t.items().get(0))) {
-            throw error("unsupported persistent id " + pid);
+            throw error("unsupported persistent id " + PickleValues.describe(pid));
         }
         List<Object> p = t.items();
         if (!(p.get(1) instanceof Global type) || !StorageTypes.isStorage(type)) throw error("persistent id names no storage type");
-        return new StorageRef(type.name(), (String) p.get(2), String.valueOf(p.get(3)), (Long) p.get(4));
+        return new StorageRef(type.name(), (String) p.get(2), PickleValues.describe(p.get(3)), (Long) p.get(4));
     }
 
     private long[] longs(Object o) throws ArchiveException {

@@ -25,6 +25,13 @@ import java.util.Map;
 public final class TorchReader {
     /** A data.pkl larger than this is not a tensor dump's index. */
     private static final long MAX_PICKLE = 256L << 20;
+    /**
+     * Views may share storage (tied weights, slices, stride-0 expansions), so a file can name more bytes
+     * than it holds; but comparing costs time per byte named, and a stride-0 view of one element can name
+     * terabytes. Beyond this many bytes per byte of file (plus a floor) the file is refused.
+     */
+    private static final long NAMED_PER_FILE_BYTE = 16;
+    private static final long NAMED_FLOOR = 1L << 30;
 
     private TorchReader() {}
 
@@ -50,17 +57,35 @@ public final class TorchReader {
             Map<String, ZipMember> byName = new HashMap<>();
             for (ZipMember m : members) byName.put(m.name(), m);
             ByteOrder order = byteOrder(file, byName.get(prefix + "byteorder"));
-            Object root = PickleMachine.load(bytes(file, pkl, MAX_PICKLE), file.name() + "!" + pkl.name());
-            List<Flattener.Leaf> leaves = Flattener.flatten(root, ArchiveFormats.stem(file.path().getFileName().toString()), file.name());
+            byte[] pickle = bytes(file, pkl, MAX_PICKLE);
+            Object root = PickleMachine.load(pickle, file.name() + "!" + pkl.name());
+            List<Flattener.Leaf> leaves = Flattener.flatten(root, ArchiveFormats.stem(file.path().getFileName().toString()),
+                    file.name(), pickle.length);
             StorageViews views = new StorageViews(file, byName, prefix, order);
             List<TensorEntry> tensors = new ArrayList<>();
-            for (Flattener.Leaf leaf : leaves) tensors.add(views.entry(leaf.name(), tensors.size(), leaf.tensor()));
+            long named = 0;
+            for (Flattener.Leaf leaf : leaves) {
+                TensorEntry e = views.entry(leaf.name(), tensors.size(), leaf.tensor());
+                named = checkNamed(file, named, e.byteSize());
+                tensors.add(e);
+            }
             if (tensors.isEmpty()) throw new ArchiveException(file.name(), "holds no tensors");
             return new ListArchive(path, "pt", tensors, Map.of(), List.of(file), Flattener.isBare(root));
         } catch (IOException | RuntimeException e) {
             file.close();
             throw e;
         }
+    }
+
+    /** The bytes named so far, plus {@code more}, unless that passes the limit. */
+    private static long checkNamed(MappedFile file, long named, long more) throws ArchiveException {
+        long limit = NAMED_FLOOR + NAMED_PER_FILE_BYTE * file.size();
+        if (more > limit - named) {
+            throw new ArchiveException(file.name(), "the pickle's tensors name more than " + limit + " bytes of tensor data ("
+                    + NAMED_PER_FILE_BYTE + " times the file's " + file.size() + " bytes, plus 1 GiB): views repeat their"
+                    + " storage (stride 0, or one tensor listed many times) far beyond what a dump holds; refusing them");
+        }
+        return named + more;
     }
 
     private static ByteOrder byteOrder(MappedFile file, ZipMember m) throws IOException {
