@@ -124,6 +124,7 @@ class HtmlReportBrowserTest {
         assertThat(driver.findElements(By.cssSelector("#detail .tile-label"))).hasSize(64);
         driver.findElement(By.cssSelector("#detail input[value=shared]")).click();
         assertThat(driver.findElement(By.cssSelector("#detail canvas.diff")).getAttribute("data-scale")).isEqualTo("shared");
+        js("document.getElementById('detail').scrollIntoView()");
         screenshot("cnn_bug_deadrelu-conv2.png");
 
         // Hovering the point of grad/conv1 names it; a click opens it.
@@ -153,6 +154,7 @@ class HtmlReportBrowserTest {
         new WebDriverWait(driver, WAIT).until(ExpectedConditions.presenceOfElementLocated(
                 By.cssSelector("#detail canvas.diff[data-ready]")));
         long opened = ((Number) js("return document.getElementsByTagName('*').length")).longValue();
+        System.out.printf("10,000-layer page: %d elements after loading, %d with a layer open%n", elements, opened);
         assertThat(opened).isLessThan(2_500);
         driver.findElement(By.id("layer-filter")).sendKeys("blocks.9");
         assertThat(driver.findElements(By.cssSelector("#layer-table tbody tr"))).hasSizeLessThanOrEqualTo(100);
