@@ -192,9 +192,10 @@
     const y = order.map(i => L.relativeError[i] == null ? bottom : Math.max(L.relativeError[i], bottom));
     const data = [xs];
     classes.forEach((_, c) => data.push(order.map((i, k) => classOf(i) === c ? y[k] : null)));
+    const size = order.length > 2000 ? 3 : order.length > 300 ? 5 : 7;
     const series = [{ label: 'layer' }].concat(classes.map(c => ({
       label: c, stroke: COLOUR[c], fill: COLOUR[c], paths: () => null,
-      points: { show: true, size: 7, width: 1, stroke: COLOUR[c], fill: COLOUR[c] }
+      points: { show: true, size: size, width: 1, stroke: COLOUR[c], fill: COLOUR[c] }
     })));
     const bands = [];
     if (D.floor != null) {
