@@ -231,7 +231,8 @@ final class PageData {
         });
         column(g, "relativeError", l -> {
             LayerDiagnosis d = diagnosis(l);
-            number(g, d != null ? d.relativeError() : l.metrics() == null ? Double.NaN : l.metrics().relativeError());
+            if (l.metrics() == null || l.metrics().finitePairs() == 0) number(g, Double.NaN);
+            else number(g, d != null ? d.relativeError() : l.metrics().relativeError());
         });
         column(g, "units", l -> number(g, diagnosis(l) == null ? Double.NaN : diagnosis(l).units()));
         column(g, "score", l -> number(g, diagnosis(l) == null ? Double.NaN : diagnosis(l).score()));
@@ -264,15 +265,17 @@ final class PageData {
             g.writeNull();
             return;
         }
+        // Without a finite pair the statistics of the difference are undefined (null), not 0, as in the JSON report.
+        boolean any = m.finitePairs() > 0;
         g.writeStartArray();
-        number(g, m.maxAbs());
+        number(g, any ? m.maxAbs() : Double.NaN);
         shape(g, m.maxAbsIndex() < 0 ? null : Shapes.unravel(m.maxAbsIndex(), l.referenceShape()));
-        number(g, m.meanAbs());
-        number(g, m.maxRel());
-        number(g, m.rmse());
-        number(g, m.cosine());
-        if (m.sqnrDb() == Double.POSITIVE_INFINITY) g.writeString("inf");
-        else number(g, m.sqnrDb());
+        number(g, any ? m.meanAbs() : Double.NaN);
+        number(g, any ? m.maxRel() : Double.NaN);
+        number(g, any ? m.rmse() : Double.NaN);
+        number(g, any ? m.cosine() : Double.NaN);
+        if (any && m.sqnrDb() == Double.POSITIVE_INFINITY) g.writeString("inf");
+        else number(g, any ? m.sqnrDb() : Double.NaN);
         g.writeNumber(m.mismatched());
         g.writeNumber(m.finitePairs());
         g.writeEndArray();

@@ -189,7 +189,8 @@
     const bottom = Math.pow(10, Math.floor(Math.log10(low === Infinity ? 1e-8 : low)) - 1);
     const top = Math.pow(10, Math.ceil(Math.log10(Math.max(largest, D.floor || 0, bottom * 100))));
     const xs = order.map((_, k) => k);
-    const y = order.map(i => L.relativeError[i] == null ? bottom : Math.max(L.relativeError[i], bottom));
+    // A layer with no finite pair (all NaN or Inf on a side) has no relative error: it is drawn on top.
+    const y = order.map(i => L.relativeError[i] == null ? top : Math.max(L.relativeError[i], bottom));
     const data = [xs];
     classes.forEach((_, c) => data.push(order.map((i, k) => classOf(i) === c ? y[k] : null)));
     const size = order.length > 2000 ? 3 : order.length > 300 ? 5 : 7;
@@ -262,7 +263,7 @@
   function depthReadout(i) {
     const m = L.metrics[i];
     let s = L.name[i] + '  ' + GROUP[L.group[i]] + ', ' + statusName(i) + (roleName(i) ? ', ' + roleName(i) : '')
-      + '\nrelative error ' + fmt(L.relativeError[i]);
+      + '\nrelative error ' + (L.relativeError[i] == null ? 'undefined (no pair of finite values)' : fmt(L.relativeError[i]));
     if (L.units[i] != null) s += ' = ' + fmt(L.units[i]) + ' units';
     if (m) s += ', max |d| ' + fmt(m[0]) + ', mismatched ' + m[7] + ' of ' + L.numel[i];
     return s;

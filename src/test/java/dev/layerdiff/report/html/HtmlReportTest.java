@@ -4,10 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.layerdiff.compare.LayerReport;
+import dev.layerdiff.compare.Report;
+import dev.layerdiff.stats.DiffMetrics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -66,7 +72,7 @@ class HtmlReportTest {
     void theDataCannotEndItsScriptElement() throws IOException {
         ReportPage large = LargeReports.page(3);
         ArchiveSide hostile = new ArchiveSide("</script><script>alert(1)</script>", "safetensors", 3,
-                java.util.Map.of("float32", 3L), java.util.Map.of("note", "<!-- & </SCRIPT"));
+                Map.of("float32", 3L), Map.of("note", "<!-- & </SCRIPT"));
         ReportPage page = new ReportPage(large.report(), large.diagnosis(), hostile, large.candidate(),
                 large.images(), large.imagesLeftOut(), null);
         Path file = tmp.resolve("hostile.html");
@@ -75,6 +81,25 @@ class HtmlReportTest {
         JsonNode env = data(html).path("environment");
         assertThat(env.get(0).path("reference").get(0).asText()).isEqualTo("</script><script>alert(1)</script>");
         assertThat(html).doesNotContain("alert(1)</script>");
+    }
+
+    @Test
+    void aLayerWithoutFinitePairsHasNoRelativeErrorRatherThanZero() throws IOException {
+        ReportPage small = LargeReports.page(3);
+        List<LayerReport> layers = new ArrayList<>(small.report().layers());
+        LayerReport l = layers.get(0);
+        DiffMetrics none = new DiffMetrics(0, -1, 0, 0, 0, 1, Double.POSITIVE_INFINITY, l.numel(), 0);
+        layers.set(0, new LayerReport(l.name(), l.candidateName(), l.group(), l.order(), l.status(), l.referenceShape(),
+                l.candidateShape(), l.referenceDtype(), l.candidateDtype(), l.numel(), l.tolerance(), none,
+                l.referenceStats(), l.candidateStats(), l.referenceHistogram(), l.candidateHistogram(), l.diffHistogram(), null));
+        Report report = new Report("r", "c", "cpu-scalar", layers);
+        Path file = tmp.resolve("nan.html");
+        HtmlReport.write(new ReportPage(report, null, small.reference(), small.candidate(), Map.of(), 0, null), file);
+        JsonNode columns = data(Files.readString(file, StandardCharsets.UTF_8)).path("layers");
+        assertThat(columns.path("relativeError").get(0).isNull()).isTrue();
+        assertThat(columns.path("metrics").get(0).get(0).isNull()).as("max_abs").isTrue();
+        assertThat(columns.path("metrics").get(0).get(7).asLong()).isEqualTo(l.numel());
+        assertThat(columns.path("relativeError").get(1).asDouble()).isPositive();
     }
 
     static JsonNode data(String html) throws IOException {
