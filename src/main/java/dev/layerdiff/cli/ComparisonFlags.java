@@ -203,7 +203,7 @@ final class ComparisonFlags {
         Map<String, DiffImage> images = new LinkedHashMap<>();
         for (String name : pick) if (drawn.containsKey(name)) images.put(name, drawn.get(name));
         return new ReportPage(report, diagnosis, side(ref), side(cand), images,
-                ImagePick.drawable(report) - images.size(), null);
+                ImagePick.drawable(report) - images.size());
     }
 
     private static ArchiveSide side(Archive a) {

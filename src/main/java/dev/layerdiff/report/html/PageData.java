@@ -11,7 +11,9 @@ import dev.layerdiff.compare.Report;
 import dev.layerdiff.compare.Status;
 import dev.layerdiff.compare.Tolerance;
 import dev.layerdiff.diagnosis.Diagnosis;
+import dev.layerdiff.diagnosis.Finding;
 import dev.layerdiff.diagnosis.GroupDiagnosis;
+import dev.layerdiff.diagnosis.Health;
 import dev.layerdiff.diagnosis.LayerDiagnosis;
 import dev.layerdiff.diagnosis.Role;
 import dev.layerdiff.diagnosis.Suspect;
@@ -137,19 +139,37 @@ final class PageData {
         g.writeEndArray();
     }
 
+    /**
+     * Each side's health findings, each saying whether the other run has the same one (same kind, layer
+     * and indices): what only one run shows is what tells the runs apart. Null when no check ran.
+     */
     private void writeHealth(JsonGenerator g) throws IOException {
-        if (page.health() == null) {
+        List<Health> health = diagnosis == null ? List.of() : diagnosis.health();
+        if (health.isEmpty()) {
             g.writeNullField("health");
             return;
         }
+        String[] sides = {"reference", "candidate"};
         g.writeArrayFieldStart("health");
-        for (HealthNote h : page.health()) {
+        for (int i = 0; i < health.size(); i++) {
+            Health h = health.get(i), other = health.size() == 2 ? health.get(1 - i) : null;
             g.writeStartObject();
-            g.writeStringField("side", h.side());
-            g.writeStringField("kind", h.kind());
-            layerRef(g, "layer", h.layer());
-            g.writeStringField("name", h.layer());
-            g.writeStringField("detail", h.detail());
+            g.writeStringField("side", sides[i]);
+            g.writeStringField("archive", h.archive());
+            g.writeNumberField("tensors", h.tensors());
+            g.writeNumberField("unread", h.unread());
+            g.writeArrayFieldStart("findings");
+            for (Finding f : h.findings()) {
+                g.writeStartObject();
+                g.writeStringField("kind", f.kind().jsonName());
+                layerRef(g, "layer", f.layer());
+                g.writeStringField("name", f.layer());
+                g.writeStringField("detail", f.detail());
+                g.writeBooleanField("inOther", other != null && other.findings().stream().anyMatch(o -> o.kind() == f.kind()
+                        && o.layer().equals(f.layer()) && Objects.equals(o.dim(), f.dim()) && Objects.equals(o.indices(), f.indices())));
+                g.writeEndObject();
+            }
+            g.writeEndArray();
             g.writeEndObject();
         }
         g.writeEndArray();

@@ -129,20 +129,35 @@
   function renderHealth() {
     const body = document.getElementById('health-body');
     if (D.health == null) {
-      body.append(el('p', { class: 'note', text: 'No health check ran: neither run was checked on its own.' }));
+      body.append(el('p', { class: 'note', text: 'No health check ran (it runs with the diagnosis).' }));
       return;
     }
-    if (!D.health.length) {
-      body.append(el('p', { text: 'No finding in either run.' }));
-      return;
+    // What only one run shows tells the runs apart: those findings are listed; the shared ones folded, once.
+    const only = [], shared = [];
+    D.health.forEach((side, k) => {
+      for (const f of side.findings) {
+        if (!f.inOther) only.push([side.side, f]);
+        else if (k === 0) shared.push(['both', f]);
+      }
+    });
+    const summary = D.health.map(s => s.side + ': ' + s.findings.length + ' finding' + (s.findings.length === 1 ? '' : 's')
+      + ' in ' + s.tensors + ' tensors' + (s.unread ? ' (' + s.unread + ' not read for dead units: over the budget; layerdiff check reads them all)' : ''));
+    body.append(el('p', { text: summary.join('; ') + '.' }));
+    const table = (rows, id) => {
+      const tbody = el('tbody');
+      for (const [side, f] of rows) {
+        tbody.append(el('tr', { class: side === 'both' ? 'in-both' : 'only-here' },
+          el('td', null, side === 'both' ? el('span', { class: 'note', text: 'both runs' }) : badge('only ' + side, 'bug')),
+          el('td', { text: f.kind.replace(/_/g, ' ') }), el('td', null, layerLink(f.layer, f.name)), el('td', { text: f.detail })));
+      }
+      return el('table', { id: id, class: 'health-table' }, el('thead', null, el('tr', null, el('th', { text: 'run' }),
+        el('th', { text: 'finding' }), el('th', { text: 'layer' }), el('th', { text: 'detail' }))), tbody);
+    };
+    if (only.length) body.append(table(only, 'health-table'));
+    if (shared.length) {
+      body.append(el('details', null, el('summary', { text: shared.length + ' finding' + (shared.length === 1 ? '' : 's')
+        + ' both runs share (the reference\u2019s wording)' }), table(shared, 'health-shared')));
     }
-    const rows = el('tbody');
-    for (const h of D.health) {
-      rows.append(el('tr', null, el('td', { text: h.side }), el('td', { text: h.kind }),
-        el('td', null, layerLink(h.layer, h.name)), el('td', { text: h.detail })));
-    }
-    body.append(el('table', null, el('thead', null, el('tr', null, el('th', { text: 'run' }),
-      el('th', { text: 'finding' }), el('th', { text: 'layer' }), el('th', { text: 'detail' }))), rows));
   }
 
   function renderEnvironment() {

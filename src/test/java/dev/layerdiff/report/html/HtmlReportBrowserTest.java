@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
@@ -105,10 +106,17 @@ class HtmlReportBrowserTest {
         assertThat(culprit.getText()).isEqualTo("conv2");
         assertThat(activations.findElement(By.className("culprit")).getText()).contains("dim 1 indices 0-3");
 
+        // The candidate's dead channels 0-3 after conv2 are a health finding the reference does not share.
+        assertThat(driver.findElements(By.cssSelector("#health-table tr.only-here")).stream().map(WebElement::getText))
+                .anyMatch(t -> t.toLowerCase(java.util.Locale.ROOT).contains("only candidate") && t.contains("relu2") && t.contains("(0-3, 12, 14)"));
+
         Map<?, ?> depth = (Map<?, ?>) js("return window.layerdiff.depth");
         assertThat(((Number) depth.get("layers")).intValue()).isEqualTo(25);
         assertThat(((Number) depth.get("points")).intValue()).isEqualTo(25);
+        // Tall enough for the answer, both runs and the depth chart in one picture.
+        driver.manage().window().setSize(new Dimension(1200, 1880));
         screenshot("cnn_bug_deadrelu-overview.png");
+        driver.manage().window().setSize(new Dimension(1280, 1600));
 
         culprit.click();
         new WebDriverWait(driver, WAIT).until(ExpectedConditions.presenceOfElementLocated(

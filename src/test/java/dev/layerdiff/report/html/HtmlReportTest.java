@@ -54,6 +54,11 @@ class HtmlReportTest {
         int culprit = data.path("groups").get(0).path("introducedAt").asInt();
         assertThat(data.path("layers").path("name").get(culprit).asText()).isEqualTo("blocks.2222.mlp.fc");
         assertThat(data.path("images").has(Integer.toString(culprit))).isTrue();
+        JsonNode candidateHealth = data.path("health").get(1);
+        assertThat(candidateHealth.path("side").asText()).isEqualTo("candidate");
+        assertThat(candidateHealth.path("findings").get(0).path("layer").asInt()).isEqualTo(culprit);
+        assertThat(candidateHealth.path("findings").get(0).path("inOther").asBoolean()).as("dead units only here").isFalse();
+        assertThat(candidateHealth.path("findings").get(1).path("inOther").asBoolean()).as("vanishing in both").isTrue();
     }
 
     @Test
@@ -74,7 +79,7 @@ class HtmlReportTest {
         ArchiveSide hostile = new ArchiveSide("</script><script>alert(1)</script>", "safetensors", 3,
                 Map.of("float32", 3L), Map.of("note", "<!-- & </SCRIPT"));
         ReportPage page = new ReportPage(large.report(), large.diagnosis(), hostile, large.candidate(),
-                large.images(), large.imagesLeftOut(), null);
+                large.images(), large.imagesLeftOut());
         Path file = tmp.resolve("hostile.html");
         HtmlReport.write(page, file);
         String html = Files.readString(file, StandardCharsets.UTF_8);
@@ -94,7 +99,7 @@ class HtmlReportTest {
                 l.referenceStats(), l.candidateStats(), l.referenceHistogram(), l.candidateHistogram(), l.diffHistogram(), null));
         Report report = new Report("r", "c", "cpu-scalar", layers);
         Path file = tmp.resolve("nan.html");
-        HtmlReport.write(new ReportPage(report, null, small.reference(), small.candidate(), Map.of(), 0, null), file);
+        HtmlReport.write(new ReportPage(report, null, small.reference(), small.candidate(), Map.of(), 0), file);
         JsonNode columns = data(Files.readString(file, StandardCharsets.UTF_8)).path("layers");
         assertThat(columns.path("relativeError").get(0).isNull()).isTrue();
         assertThat(columns.path("metrics").get(0).get(0).isNull()).as("max_abs").isTrue();

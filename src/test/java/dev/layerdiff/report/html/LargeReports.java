@@ -6,7 +6,9 @@ import dev.layerdiff.compare.Report;
 import dev.layerdiff.compare.Status;
 import dev.layerdiff.compare.Tolerance;
 import dev.layerdiff.diagnosis.Diagnosis;
+import dev.layerdiff.diagnosis.Finding;
 import dev.layerdiff.diagnosis.GroupDiagnosis;
+import dev.layerdiff.diagnosis.Health;
 import dev.layerdiff.diagnosis.LayerDiagnosis;
 import dev.layerdiff.diagnosis.Localized;
 import dev.layerdiff.diagnosis.Role;
@@ -30,7 +32,7 @@ import java.util.Random;
  * A synthetic comparison of a deep model, as a bf16 run against an fp32 one with a bug a third of the
  * way down shows it: two thirds activations, one third gradients, every layer beyond tolerance (noise
  * before the culprit, inherited after it), histograms as wide as real layers' (about 30 exponents a
- * sign), and images for the layers a page draws.
+ * sign), images for the layers a page draws, and dead units in the candidate's culprit that the reference lacks.
  */
 final class LargeReports {
     static final long[] SHAPE = {4, 16, 12, 12};
@@ -69,7 +71,10 @@ final class LargeReports {
         groups.put(Group.ACTIVATIONS, new GroupDiagnosis(Group.ACTIVATIONS, Verdict.BUG, culpritName, unit,
                 List.of(new Suspect(culpritName, 80, "error jumps from noise to 30% of the signal"))));
         groups.put(Group.GRADIENTS, new GroupDiagnosis(Group.GRADIENTS, Verdict.BUG, null, unit, List.of()));
-        Diagnosis diagnosis = new Diagnosis(unit, "the dumps' dtypes (bf16)", groups, diagnosed, List.of());
+        Finding dead = new Finding(Finding.Kind.DEAD_UNITS, culpritName, 1, List.of(0, 1, 2, 3), "4 of 16 indices of dim 1 are zero");
+        Finding shared = new Finding(Finding.Kind.VANISHING_GRADIENTS, "grad/blocks.0.mlp.fc", null, null, "norm shrinks");
+        Diagnosis diagnosis = new Diagnosis(unit, "the dumps' dtypes (bf16)", groups, diagnosed, List.of(),
+                List.of(new Health("ref.safetensors", layers, List.of(shared)), new Health("cand.safetensors", layers, List.of(dead, shared))));
         Report report = new Report("ref.safetensors", "cand.safetensors", "cpu-native", reports);
         Map<String, DiffImage> images = new LinkedHashMap<>();
         for (String name : ImagePick.choose(report, diagnosis)) images.put(name, image(random));
@@ -77,7 +82,7 @@ final class LargeReports {
                 Map.of("producer", "torch 2.11.0+cu130; device cpu", "tokenizers", "0.15.2"));
         ArchiveSide cand = new ArchiveSide("cand.safetensors", "safetensors", layers, Map.of("bfloat16", (long) layers),
                 Map.of("producer", "torch 2.11.0+cu130; device cuda:0", "tokenizers", "0.19.1"));
-        return new ReportPage(report, diagnosis, ref, cand, images, ImagePick.drawable(report) - images.size(), null);
+        return new ReportPage(report, diagnosis, ref, cand, images, ImagePick.drawable(report) - images.size());
     }
 
     /** Values of both signs over about 30 exponents each, as a normalised activation's. */
