@@ -26,13 +26,20 @@ import dev.layerdiff.engine.Device;
 import dev.layerdiff.report.JsonReport;
 import dev.layerdiff.report.PngWriter;
 import dev.layerdiff.report.TerminalTable;
+import dev.layerdiff.report.html.ArchiveSide;
+import dev.layerdiff.report.html.HtmlReport;
+import dev.layerdiff.report.html.ImagePick;
+import dev.layerdiff.report.html.ReportPage;
+import dev.layerdiff.stats.DiffImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Map;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -47,8 +54,13 @@ final class ComparisonFlags {
     @Option(names = "--json", paramLabel = "FILE", description = "write the full report as JSON (atomically)")
     Path json;
 
-    @Option(names = "--images", paramLabel = "DIR", description = "write an enhanced-diff PNG per diverged layer")
+    @Option(names = "--images", paramLabel = "DIR", description = "write an enhanced-diff PNG per diverged layer (labelled: axes, tile indices, colour bar)")
     Path images;
+
+    @Option(names = "--html", paramLabel = "FILE",
+            description = "write the report as one self-contained HTML page (opens offline in any browser): the verdicts, "
+                    + "both runs' environments, error against depth, each layer's metrics, histograms and image")
+    Path html;
 
     @Option(names = "--rtol", paramLabel = "R", description = "relative tolerance for every layer (default: per dtype, as torch.testing)")
     Double rtol;
@@ -98,7 +110,7 @@ final class ComparisonFlags {
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
-    /** Compares, diagnoses, prints the table (or the verdict), writes JSON and images; returns the exit code. */
+    /** Compares, diagnoses, prints the table (or the verdict), writes JSON, HTML and images; returns the exit code. */
     int compareAndReport(Path reference, Path candidate) throws IOException {
         PrintWriter out = command.commandLine().getOut();
         Precision computed = precision == null ? null : Precision.parse(precision);
@@ -118,9 +130,10 @@ final class ComparisonFlags {
         LayerDiff diff = new LayerDiff(backend);
         Report report;
         Diagnosis diagnosis = null;
+        ReportPage page = null;
         // Each diverged layer's PNG is written as soon as it is computed, not held until the end.
         ImageSink png = images == null ? null
-                : (order, name, image) -> PngWriter.write(image, images.resolve(PngWriter.fileName(order, name)));
+                : (order, name, image) -> PngWriter.write(name, image, images.resolve(PngWriter.fileName(order, name)));
         try (backend; Archive ref = Archives.open(reference, read.limits());
              Archive cand = Archives.open(candidate, read.limits())) {
             PairingPlan plan = LayerDiff.plan(ref, cand, options);
@@ -130,10 +143,12 @@ final class ComparisonFlags {
                 diagnosis = new Diagnoser(computed, SliceSource.of(backend, plan, ref, cand, options), gold).diagnose(report);
                 diagnosis = withHealth(diagnosis, report, ref, cand, backend);
             }
+            if (html != null) page = page(diff, plan, ref, cand, options, report, diagnosis);
         }
         if (quiet) out.println(TerminalTable.verdict(report, diagnosis));
         else TerminalTable.print(report, diagnosis, out);
         if (json != null) JsonReport.write(report, diagnosis, json);
+        if (page != null) HtmlReport.write(page, html);
         out.flush();
         return failOnBug ? exitOnBug(report, diagnosis) : report.exitCode();
     }
@@ -181,6 +196,22 @@ final class ComparisonFlags {
         Map<String, Double> errors = new HashMap<>();
         for (LayerReport l : report.layers()) if (l.metrics() != null) errors.put(l.name(), l.metrics().relativeError());
         return errors;
+    }
+
+    /** What the HTML page shows: the report, and the images of the layers it draws (read again, as few as it draws). */
+    private static ReportPage page(LayerDiff diff, PairingPlan plan, Archive ref, Archive cand, CompareOptions options,
+                                   Report report, Diagnosis diagnosis) throws IOException {
+        List<String> pick = ImagePick.choose(report, diagnosis);
+        Map<String, DiffImage> drawn = new ConcurrentHashMap<>();
+        diff.images(plan, ref, cand, options, pick, (order, name, image) -> drawn.put(name, image));
+        Map<String, DiffImage> images = new LinkedHashMap<>();
+        for (String name : pick) if (drawn.containsKey(name)) images.put(name, drawn.get(name));
+        return new ReportPage(report, diagnosis, side(ref), side(cand), images,
+                ImagePick.drawable(report) - images.size());
+    }
+
+    private static ArchiveSide side(Archive a) {
+        return ArchiveSide.of(a.path().toString(), a.format(), a.tensors(), a.metadata());
     }
 
     /** With {@code --fail-on bug}: 1 for a bug or anything unpaired, 0 when the only differences are noise. */

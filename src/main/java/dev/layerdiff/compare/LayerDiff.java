@@ -12,10 +12,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The entry point of the Java API, in three steps: {@link #plan} pairs the tensors of two archives by
@@ -144,6 +147,32 @@ public final class LayerDiff {
             }
         }
         return new Report(reference.path().toString(), candidate.path().toString(), backend.name(), layers);
+    }
+
+    /**
+     * Reads the named compared layers of a plan again, with their enhanced-diff images, handing each
+     * diverged one's image to {@code images} (on any thread): for a report that draws only the layers a
+     * diagnosis singled out. Names the plan does not compare are ignored.
+     *
+     * @throws IOException if tensor data cannot be read, or {@code images} fails
+     */
+    public void images(PairingPlan plan, Archive reference, Archive candidate, CompareOptions options,
+                       Collection<String> layers, ImageSink images) throws IOException {
+        Set<String> wanted = new HashSet<>(layers);
+        List<Pair> rows = plan.compared().stream().filter(p -> wanted.contains(p.name())).toList();
+        List<PairTask> tasks = new ArrayList<>();
+        for (PairTask t : tasks(rows, reference, candidate, options)) {
+            tasks.add(new PairTask(t.reference(), t.candidate(), t.rtol(), t.atol(), t.equalNan(), true));
+        }
+        backend.compare(tasks, (i, r) -> {
+            if (r.image() == null) return;
+            Pair p = rows.get(i);
+            try {
+                images.write(p.order(), p.name(), r.image());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
     /** The backend's tasks for these rows of a plan (all of kind {@link Kind#COMPARE}), for a pass of one's own. */

@@ -13,6 +13,7 @@ import dev.layerdiff.diagnosis.Suspect;
 import dev.layerdiff.io.AtomicFiles;
 import dev.layerdiff.stats.SliceStats;
 import dev.layerdiff.tensor.DType;
+import dev.layerdiff.tensor.Shapes;
 import dev.layerdiff.tensor.TensorEntry;
 import dev.layerdiff.stats.DiffMetrics;
 import dev.layerdiff.compare.Group;
@@ -228,7 +229,7 @@ public final class JsonReport {
             boolean any = m.finitePairs() > 0;
             number(g, "max_abs", any ? m.maxAbs() : none);
             g.writeNumberField("max_abs_index", m.maxAbsIndex());
-            if (m.maxAbsIndex() >= 0) writeShape(g, "max_abs_position", unravel(m.maxAbsIndex(), l.referenceShape()));
+            if (m.maxAbsIndex() >= 0) writeShape(g, "max_abs_position", Shapes.unravel(m.maxAbsIndex(), l.referenceShape()));
             number(g, "mean_abs", any ? m.meanAbs() : none);
             number(g, "max_rel", any ? m.maxRel() : none);
             number(g, "rmse", any ? m.rmse() : none);
@@ -316,17 +317,6 @@ public final class JsonReport {
         g.writeArrayFieldStart(field);
         for (long d : shape) g.writeNumber(d);
         g.writeEndArray();
-    }
-
-    /** Multi-dimensional position of a flat C-order index. */
-    static long[] unravel(long index, long[] shape) {
-        long[] pos = new long[shape.length];
-        for (int i = shape.length - 1; i >= 0; i--) {
-            if (shape[i] == 0) return pos;
-            pos[i] = index % shape[i];
-            index /= shape[i];
-        }
-        return pos;
     }
 
     private static void number(JsonGenerator g, String field, double v) throws IOException {

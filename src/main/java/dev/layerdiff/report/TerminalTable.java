@@ -114,7 +114,8 @@ public final class TerminalTable {
         out.println();
     }
 
-    private static String describe(GroupDiagnosis g) {
+    /** A group's verdict in words, e.g. "bug, introduced at conv2". */
+    public static String describe(GroupDiagnosis g) {
         return switch (g.verdict()) {
             case OK -> "ok (identical or within tolerance)";
             case NOISE -> "noise (every difference is what the precision explains)";

@@ -1,5 +1,8 @@
 package dev.layerdiff.stats;
 
+import dev.layerdiff.tensor.Shapes;
+import java.util.Arrays;
+
 /**
  * Where each element of a tensor lands in its enhanced-diff image. The last two dimensions are the rows
  * and columns of one tile (a 1-D tensor is one row, a 0-d tensor one element); the tiles, one per index
@@ -21,8 +24,10 @@ public final class ImageLayout {
     public final int rowsPerPixel, columnsPerPixel;
     /** Image size in pixels. */
     public final int width, height;
+    private final long[] shape;
 
-    private ImageLayout(long tileRows, long tileCols, long tiles) {
+    private ImageLayout(long[] shape, long tileRows, long tileCols, long tiles) {
+        this.shape = shape.clone();
         this.tileRows = tileRows;
         this.tileCols = tileCols;
         this.tiles = tiles;
@@ -44,11 +49,22 @@ public final class ImageLayout {
     /** The layout of a tensor of this shape. */
     public static ImageLayout of(long[] shape) {
         int n = shape.length;
-        if (n == 0) return new ImageLayout(1, 1, 1);
-        if (n == 1) return new ImageLayout(1, shape[0], 1);
+        if (n == 0) return new ImageLayout(shape, 1, 1, 1);
+        if (n == 1) return new ImageLayout(shape, 1, shape[0], 1);
         long tiles = 1;
         for (int i = 0; i < n - 2; i++) tiles *= shape[i];
-        return new ImageLayout(shape[n - 2], shape[n - 1], tiles);
+        return new ImageLayout(shape, shape[n - 2], shape[n - 1], tiles);
+    }
+
+    /** The shape of the tensor drawn. */
+    public long[] shape() { return shape.clone(); }
+
+    /**
+     * The indices of the leading dimensions (all but the last two) that tile {@code tile} shows, e.g.
+     * {@code [1, 3]} for batch element 1, channel 3 of an NCHW tensor; empty for tensors of fewer than three dimensions.
+     */
+    public long[] tileIndex(long tile) {
+        return Shapes.unravel(tile, Arrays.copyOf(shape, Math.max(0, shape.length - 2)));
     }
 
     /** Pixel index (row-major) of the element at a flat C-order index; for tests and slow paths. */

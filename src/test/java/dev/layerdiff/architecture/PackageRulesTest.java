@@ -78,6 +78,11 @@ class PackageRulesTest {
     }
 
     @Test
+    void htmlReportsDrawWhatTheOtherReportsDraw() {
+        mayUseOnly("report.html", "report", "compare", "diagnosis", "stats", "tensor", "io");
+    }
+
+    @Test
     void captureWritesArchives() {
         mayUseOnly("capture", "archive", "tensor", "io");
     }

@@ -258,6 +258,31 @@ class CliTest {
     }
 
     @Test
+    void htmlPageCarriesTheVerdictAndTheCulpritsImage() throws IOException {
+        Path html = tmp.resolve("pages").resolve("report.html");
+        Run r = run("compare", fixture("cnn_ref_cpu.safetensors"), fixture("cnn_bug_deadrelu.safetensors"), "--html",
+                html.toString(), "--quiet");
+        assertThat(r.exit()).isEqualTo(1);
+        String page = Files.readString(html, StandardCharsets.UTF_8);
+        JsonNode data = new ObjectMapper().readTree(page.replaceFirst(
+                "(?s).*<script type=\"application/json\" id=\"layerdiff-data\">(.*?)</script>.*", "$1"));
+        assertThat(data.path("verdictLine").asText()).isEqualTo(r.out().strip());
+        List<String> names = new ArrayList<>();
+        data.path("layers").path("name").forEach(n -> names.add(n.asText()));
+        int conv2 = names.indexOf("conv2");
+        assertThat(data.path("groups").get(0).path("introducedAt").asInt()).isEqualTo(conv2);
+        assertThat(data.path("images").has(Integer.toString(conv2))).isTrue();
+        assertThat(data.path("images").has(Integer.toString(names.indexOf("conv1")))).as("within tolerance").isFalse();
+        assertThat(data.path("images").size() + data.path("imagesLeftOut").asInt()).isEqualTo(22);
+    }
+
+    @Test
+    void helpOfBothComparingCommandsOffersTheHtmlPage() {
+        assertThat(run("compare", "--help").out()).contains("--html=FILE");
+        assertThat(run("compare-model", "--help").out()).contains("--html=FILE");
+    }
+
+    @Test
     void lsListsOrderNameDtypeShapeBytes() {
         Run r = run("ls", fixture("dtypes.safetensors"));
         assertThat(r.exit()).isZero();

@@ -1,0 +1,523 @@
+package dev.layerdiff.report.html;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import dev.layerdiff.Version;
+import dev.layerdiff.compare.Group;
+import dev.layerdiff.compare.LayerReport;
+import dev.layerdiff.compare.Report;
+import dev.layerdiff.compare.Status;
+import dev.layerdiff.compare.Tolerance;
+import dev.layerdiff.diagnosis.Diagnosis;
+import dev.layerdiff.diagnosis.Finding;
+import dev.layerdiff.diagnosis.GroupDiagnosis;
+import dev.layerdiff.diagnosis.Health;
+import dev.layerdiff.diagnosis.LayerDiagnosis;
+import dev.layerdiff.diagnosis.Role;
+import dev.layerdiff.diagnosis.Suspect;
+import dev.layerdiff.report.DiffColormap;
+import dev.layerdiff.report.ImageAxes;
+import dev.layerdiff.report.TerminalTable;
+import dev.layerdiff.stats.DiffImage;
+import dev.layerdiff.stats.DiffMetrics;
+import dev.layerdiff.stats.Histogram;
+import dev.layerdiff.stats.ImageLayout;
+import dev.layerdiff.stats.SideStats;
+import dev.layerdiff.stats.SliceStats;
+import dev.layerdiff.tensor.DType;
+import dev.layerdiff.tensor.Shapes;
+import java.io.IOException;
+import java.io.Writer;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * The page's data, one JSON object written once into the page: the answer, the environment, and every
+ * layer as columns (one array per field, indexed by the layer's position in the report), so that 10,000
+ * layers cost a few numbers each rather than an object each. The script renders what is asked for from it.
+ * Numbers carry {@value #DIGITS} significant digits (what the page shows); non-finite ones are null.
+ */
+final class PageData {
+    private static final int DIGITS = 5;
+    private static final MathContext ROUND = new MathContext(DIGITS);
+    private static final JsonFactory FACTORY = new JsonFactory().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+
+    private final ReportPage page;
+    private final Report report;
+    private final Diagnosis diagnosis;
+    private final List<LayerReport> layers;
+    private final Map<String, Integer> index = new HashMap<>();
+
+    PageData(ReportPage page) {
+        this.page = page;
+        this.report = page.report();
+        this.diagnosis = page.diagnosis();
+        this.layers = report.layers();
+        for (int i = 0; i < layers.size(); i++) index.putIfAbsent(layers.get(i).name(), i);
+    }
+
+    void write(Writer out) throws IOException {
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.setCharacterEscapes(new ScriptSafe());
+            g.writeStartObject();
+            g.writeStringField("version", Version.get());
+            g.writeStringField("reference", report.reference());
+            g.writeStringField("candidate", report.candidate());
+            g.writeStringField("backend", report.backend());
+            g.writeBooleanField("passed", report.passed());
+            g.writeStringField("verdictLine", TerminalTable.verdict(report, diagnosis));
+            names(g, "groupNames", Group.values(), Group::jsonName);
+            names(g, "statusNames", Status.values(), Status::jsonName);
+            names(g, "roleNames", Role.values(), Role::jsonName);
+            writeAnswer(g);
+            writeEnvironment(g);
+            writeHealth(g);
+            writeWalk(g);
+            writeLayers(g);
+            writeImages(g);
+            writeColours(g);
+            g.writeEndObject();
+        }
+    }
+
+    private void writeAnswer(JsonGenerator g) throws IOException {
+        if (diagnosis != null) {
+            number(g, "floor", diagnosis.floor());
+            g.writeStringField("floorSource", diagnosis.source());
+            g.writeArrayFieldStart("notes");
+            for (String n : diagnosis.notes()) g.writeString(n);
+            g.writeEndArray();
+        }
+        Map<Group, LayerReport> first = report.firstDivergence();
+        g.writeArrayFieldStart("groups");
+        for (Group group : Group.values()) {
+            if (report.walk(group).isEmpty() && first.get(group) == null) continue;
+            GroupDiagnosis gd = diagnosis == null ? null : diagnosis.groups().get(group);
+            g.writeStartObject();
+            g.writeNumberField("group", group.ordinal());
+            layerRef(g, "firstDivergence", first.get(group) == null ? null : first.get(group).name());
+            if (gd != null) {
+                g.writeStringField("verdict", gd.verdict().jsonName());
+                g.writeStringField("words", TerminalTable.describe(gd));
+                layerRef(g, "introducedAt", gd.introducedAt());
+                number(g, "floor", gd.noiseFloor());
+                g.writeArrayFieldStart("suspects");
+                for (Suspect s : gd.suspects()) {
+                    g.writeStartObject();
+                    layerRef(g, "layer", s.name());
+                    g.writeStringField("name", s.name());
+                    number(g, "score", s.score());
+                    g.writeStringField("reason", s.reason());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    private void writeEnvironment(JsonGenerator g) throws IOException {
+        g.writeArrayFieldStart("environment");
+        for (EnvironmentTable.Row r : EnvironmentTable.rows(page.reference(), page.candidate())) {
+            g.writeStartObject();
+            g.writeStringField("key", r.key());
+            strings(g, "reference", r.reference());
+            strings(g, "candidate", r.candidate());
+            g.writeBooleanField("differs", r.differs());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    /**
+     * Each side's health findings, each saying whether the other run has the same one (same kind, layer
+     * and indices): what only one run shows is what tells the runs apart. Null when no check ran.
+     */
+    private void writeHealth(JsonGenerator g) throws IOException {
+        List<Health> health = diagnosis == null ? List.of() : diagnosis.health();
+        if (health.isEmpty()) {
+            g.writeNullField("health");
+            return;
+        }
+        String[] sides = {"reference", "candidate"};
+        g.writeArrayFieldStart("health");
+        for (int i = 0; i < health.size(); i++) {
+            Health h = health.get(i), other = health.size() == 2 ? health.get(1 - i) : null;
+            g.writeStartObject();
+            g.writeStringField("side", sides[i]);
+            g.writeStringField("archive", h.archive());
+            g.writeNumberField("tensors", h.tensors());
+            g.writeNumberField("unread", h.unread());
+            g.writeArrayFieldStart("findings");
+            for (Finding f : h.findings()) {
+                g.writeStartObject();
+                g.writeStringField("kind", f.kind().jsonName());
+                layerRef(g, "layer", f.layer());
+                g.writeStringField("name", f.layer());
+                g.writeStringField("detail", f.detail());
+                g.writeBooleanField("inOther", other != null && other.findings().stream().anyMatch(o -> o.kind() == f.kind()
+                        && o.layer().equals(f.layer()) && Objects.equals(o.dim(), f.dim()) && Objects.equals(o.indices(), f.indices())));
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    /** Each group's compared layers in walk order (activations forward, gradients from the output back). */
+    private void writeWalk(JsonGenerator g) throws IOException {
+        g.writeArrayFieldStart("walk");
+        for (Group group : Group.values()) {
+            List<LayerReport> walk = report.walk(group);
+            if (walk.isEmpty()) continue;
+            g.writeStartObject();
+            g.writeNumberField("group", group.ordinal());
+            g.writeArrayFieldStart("layers");
+            for (LayerReport l : walk) g.writeNumber(index.get(l.name()));
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    private void writeLayers(JsonGenerator g) throws IOException {
+        g.writeObjectFieldStart("layers");
+        column(g, "name", l -> g.writeString(l.name()));
+        g.writeObjectFieldStart("candidateName");
+        for (int i = 0; i < layers.size(); i++) {
+            LayerReport l = layers.get(i);
+            if (l.candidateName() != null && !l.candidateName().equals(l.name())) g.writeStringField(Integer.toString(i), l.candidateName());
+        }
+        g.writeEndObject();
+        column(g, "group", l -> g.writeNumber(l.group().ordinal()));
+        column(g, "order", l -> g.writeNumber(l.order()));
+        column(g, "status", l -> g.writeNumber(l.status().ordinal()));
+        column(g, "numel", l -> g.writeNumber(l.numel()));
+        column(g, "shape", l -> {
+            g.writeStartArray();
+            shape(g, l.referenceShape());
+            if (!Arrays.equals(l.referenceShape(), l.candidateShape())) shape(g, l.candidateShape());
+            g.writeEndArray();
+        });
+        g.writeFieldName("dtypeNames");
+        names(g, DType.values(), DType::displayName);
+        column(g, "dtype", l -> {
+            g.writeStartArray();
+            ordinal(g, l.referenceDtype());
+            if (l.candidateDtype() != l.referenceDtype()) ordinal(g, l.candidateDtype());
+            g.writeEndArray();
+        });
+        List<Tolerance> tolerances = layers.stream().map(LayerReport::tolerance).filter(Objects::nonNull).distinct().toList();
+        g.writeArrayFieldStart("tolerances");
+        for (Tolerance t : tolerances) {
+            g.writeStartArray();
+            number(g, t.rtol());
+            number(g, t.atol());
+            g.writeEndArray();
+        }
+        g.writeEndArray();
+        column(g, "tolerance", l -> {
+            if (l.tolerance() == null) g.writeNull();
+            else g.writeNumber(tolerances.indexOf(l.tolerance()));
+        });
+        column(g, "metrics", l -> metrics(g, l));
+        column(g, "stats", l -> {
+            g.writeStartArray();
+            stats(g, l.referenceStats());
+            stats(g, l.candidateStats());
+            g.writeEndArray();
+        });
+        column(g, "histograms", l -> {
+            if (l.referenceHistogram() == null && l.candidateHistogram() == null && l.diffHistogram() == null) {
+                g.writeNull();
+                return;
+            }
+            g.writeStartArray();
+            histogram(g, l.referenceHistogram());
+            histogram(g, l.candidateHistogram());
+            histogram(g, l.diffHistogram());
+            g.writeEndArray();
+        });
+        column(g, "relativeError", l -> {
+            LayerDiagnosis d = diagnosis(l);
+            if (l.metrics() == null || l.metrics().finitePairs() == 0) number(g, Double.NaN);
+            else number(g, d != null ? d.relativeError() : l.metrics().relativeError());
+        });
+        column(g, "units", l -> number(g, diagnosis(l) == null ? Double.NaN : diagnosis(l).units()));
+        column(g, "score", l -> number(g, diagnosis(l) == null ? Double.NaN : diagnosis(l).score()));
+        column(g, "role", l -> {
+            if (diagnosis(l) == null) g.writeNull();
+            else g.writeNumber(diagnosis(l).role().ordinal());
+        });
+        g.writeObjectFieldStart("localized");
+        for (int i = 0; i < layers.size(); i++) {
+            LayerDiagnosis d = diagnosis(layers.get(i));
+            if (d != null && d.localized() != null) g.writeStringField(Integer.toString(i), d.localized().describe());
+        }
+        g.writeEndObject();
+        g.writeObjectFieldStart("slices");
+        for (int i = 0; i < layers.size(); i++) {
+            LayerDiagnosis d = diagnosis(layers.get(i));
+            if (d == null || d.slices().isEmpty()) continue;
+            g.writeArrayFieldStart(Integer.toString(i));
+            for (SliceStats s : d.slices()) slices(g, s);
+            g.writeEndArray();
+        }
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+
+    /** [max_abs, max_abs position, mean_abs, max_rel, rmse, cosine, sqnr_db, mismatched, finite pairs], or null. */
+    private static void metrics(JsonGenerator g, LayerReport l) throws IOException {
+        DiffMetrics m = l.metrics();
+        if (m == null) {
+            g.writeNull();
+            return;
+        }
+        // Without a finite pair the statistics of the difference are undefined (null), not 0, as in the JSON report.
+        boolean any = m.finitePairs() > 0;
+        g.writeStartArray();
+        number(g, any ? m.maxAbs() : Double.NaN);
+        shape(g, m.maxAbsIndex() < 0 ? null : Shapes.unravel(m.maxAbsIndex(), l.referenceShape()));
+        number(g, any ? m.meanAbs() : Double.NaN);
+        number(g, any ? m.maxRel() : Double.NaN);
+        number(g, any ? m.rmse() : Double.NaN);
+        number(g, any ? m.cosine() : Double.NaN);
+        if (any && m.sqnrDb() == Double.POSITIVE_INFINITY) g.writeString("inf");
+        else number(g, any ? m.sqnrDb() : Double.NaN);
+        g.writeNumber(m.mismatched());
+        g.writeNumber(m.finitePairs());
+        g.writeEndArray();
+    }
+
+    /** [count, finite, nan, +inf, -inf, min, max, mean, std, zero fraction], or null. */
+    private static void stats(JsonGenerator g, SideStats s) throws IOException {
+        if (s == null) {
+            g.writeNull();
+            return;
+        }
+        g.writeStartArray();
+        g.writeNumber(s.count());
+        g.writeNumber(s.finite());
+        g.writeNumber(s.nan());
+        g.writeNumber(s.posInf());
+        g.writeNumber(s.negInf());
+        number(g, s.min());
+        number(g, s.max());
+        number(g, s.mean());
+        number(g, s.std());
+        number(g, s.zeroFraction());
+        g.writeEndArray();
+    }
+
+    /**
+     * [lowest exponent, negative counts, positive counts, zero, nan, +inf, -inf] over the non-empty range of
+     * exponents: {@code negative[i]} counts values in -[2^(lowest+i), 2^(lowest+i+1)); null if absent.
+     */
+    private static void histogram(JsonGenerator g, Histogram h) throws IOException {
+        if (h == null) {
+            g.writeNull();
+            return;
+        }
+        int lo = Histogram.BINS, hi = -1;
+        for (int i = 0; i < Histogram.BINS; i++) {
+            if (h.negative(i) != 0 || h.positive(i) != 0) {
+                lo = Math.min(lo, i);
+                hi = i;
+            }
+        }
+        g.writeStartArray();
+        g.writeNumber(hi < 0 ? 0 : lo + Histogram.MIN_EXPONENT);
+        g.writeStartArray();
+        for (int i = lo; i <= hi; i++) g.writeNumber(h.negative(i));
+        g.writeEndArray();
+        g.writeStartArray();
+        for (int i = lo; i <= hi; i++) g.writeNumber(h.positive(i));
+        g.writeEndArray();
+        g.writeNumber(h.zero());
+        g.writeNumber(h.nan());
+        g.writeNumber(h.posInf());
+        g.writeNumber(h.negInf());
+        g.writeEndArray();
+    }
+
+    /** [dim, relative error per index, mismatched per index]. */
+    private static void slices(JsonGenerator g, SliceStats s) throws IOException {
+        g.writeStartArray();
+        g.writeNumber(s.dim());
+        g.writeStartArray();
+        for (int i = 0; i < s.size(); i++) number(g, s.relativeError(i));
+        g.writeEndArray();
+        g.writeStartArray();
+        for (long m : s.mismatched()) g.writeNumber(m);
+        g.writeEndArray();
+        g.writeEndArray();
+    }
+
+    /**
+     * Images by layer index: the levels PNG, its geometry in the {@link DiffImage}'s pixels and in
+     * elements, and what its axes mean; with the range each group's images share.
+     */
+    private void writeImages(JsonGenerator g) throws IOException {
+        Map<Group, double[]> shared = new EnumMap<>(Group.class);
+        g.writeObjectFieldStart("images");
+        int written = 0;
+        for (Map.Entry<String, DiffImage> e : page.images().entrySet()) {
+            Integer i = index.get(e.getKey());
+            if (i == null || written == ImagePick.MAX_IMAGES) continue;
+            written++;
+            PageImage p = PageImage.of(e.getValue());
+            ImageLayout layout = e.getValue().layout();
+            if (p.hi() >= 0) {
+                double[] range = shared.computeIfAbsent(layers.get(i).group(), k -> new double[] {p.lo(), p.hi()});
+                range[0] = Math.min(range[0], p.lo());
+                range[1] = Math.max(range[1], p.hi());
+            }
+            g.writeObjectFieldStart(Integer.toString(i));
+            g.writeNumberField("width", p.width());
+            g.writeNumberField("height", p.height());
+            g.writeNumberField("foldX", p.foldX());
+            g.writeNumberField("foldY", p.foldY());
+            g.writeNumberField("rowsPerPixel", layout.rowsPerPixel);
+            g.writeNumberField("columnsPerPixel", layout.columnsPerPixel);
+            g.writeNumberField("tileRows", layout.tileRows);
+            g.writeNumberField("tileCols", layout.tileCols);
+            g.writeNumberField("tilesX", layout.tilesX);
+            g.writeNumberField("tiles", layout.tiles);
+            shape(g, "shape", layout.shape());
+            g.writeStringField("caption", ImageAxes.caption(layout));
+            g.writeNumberField("lo", p.lo());
+            g.writeNumberField("hi", p.hi());
+            g.writeStringField("png", p.pngBase64());
+            g.writeEndObject();
+        }
+        g.writeEndObject();
+        g.writeObjectFieldStart("sharedRange");
+        for (Map.Entry<Group, double[]> e : shared.entrySet()) {
+            g.writeArrayFieldStart(Integer.toString(e.getKey().ordinal()));
+            g.writeNumber(e.getValue()[0]);
+            g.writeNumber(e.getValue()[1]);
+            g.writeEndArray();
+        }
+        g.writeEndObject();
+        g.writeNumberField("imagesLeftOut", page.imagesLeftOut() + Math.max(0, page.images().size() - written));
+        g.writeNumberField("imageLimit", ImagePick.MAX_IMAGES);
+    }
+
+    /** The colour map's table and its special colours, so the page colours images as the PNGs are coloured. */
+    private static void writeColours(JsonGenerator g) throws IOException {
+        g.writeObjectFieldStart("colours");
+        g.writeNumberField("levels", PageImage.LEVELS);
+        g.writeNumberField("nonFiniteLevel", PageImage.NON_FINITE);
+        g.writeNumberField("paddingLevel", PageImage.PADDING);
+        g.writeStringField("nonFinite", hex(DiffColormap.NON_FINITE));
+        g.writeStringField("padding", hex(DiffColormap.PADDING));
+        g.writeArrayFieldStart("map");
+        for (int i = 0; i < 256; i++) g.writeString(hex(DiffColormap.colour(i / 255.0)));
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    private LayerDiagnosis diagnosis(LayerReport l) {
+        return diagnosis == null ? null : diagnosis.layers().get(l.name());
+    }
+
+    private interface LayerField {
+        void write(LayerReport l) throws IOException;
+    }
+
+    private void column(JsonGenerator g, String name, LayerField field) throws IOException {
+        g.writeArrayFieldStart(name);
+        for (LayerReport l : layers) field.write(l);
+        g.writeEndArray();
+    }
+
+    /** A layer named by its index in the columns, or null when the report lacks it. */
+    private void layerRef(JsonGenerator g, String field, String name) throws IOException {
+        Integer i = name == null ? null : index.get(name);
+        if (i == null) g.writeNullField(field);
+        else g.writeNumberField(field, i);
+    }
+
+    private static <T> void names(JsonGenerator g, String field, T[] values, Function<T, String> name) throws IOException {
+        g.writeFieldName(field);
+        names(g, values, name);
+    }
+
+    private static <T> void names(JsonGenerator g, T[] values, Function<T, String> name) throws IOException {
+        g.writeStartArray();
+        for (T v : values) g.writeString(name.apply(v));
+        g.writeEndArray();
+    }
+
+    private static void ordinal(JsonGenerator g, Enum<?> e) throws IOException {
+        if (e == null) g.writeNull();
+        else g.writeNumber(e.ordinal());
+    }
+
+    private static void strings(JsonGenerator g, String field, List<String> values) throws IOException {
+        if (values == null) {
+            g.writeNullField(field);
+            return;
+        }
+        g.writeArrayFieldStart(field);
+        for (String v : values) g.writeString(v);
+        g.writeEndArray();
+    }
+
+    private static void shape(JsonGenerator g, String field, long[] shape) throws IOException {
+        g.writeFieldName(field);
+        shape(g, shape);
+    }
+
+    private static void shape(JsonGenerator g, long[] shape) throws IOException {
+        if (shape == null) {
+            g.writeNull();
+            return;
+        }
+        g.writeStartArray();
+        for (long d : shape) g.writeNumber(d);
+        g.writeEndArray();
+    }
+
+    private static void number(JsonGenerator g, String field, double v) throws IOException {
+        g.writeFieldName(field);
+        number(g, v);
+    }
+
+    private static void number(JsonGenerator g, double v) throws IOException {
+        if (!Double.isFinite(v)) g.writeNull();
+        else if (v == 0) g.writeNumber(0);
+        else g.writeNumber(new BigDecimal(v).round(ROUND).stripTrailingZeros().toString());
+    }
+
+    private static String hex(int rgba) { return String.format("#%06x", rgba >>> 8); }
+
+    /** Escapes what could end the script element the data sits in, or open a comment or entity there. */
+    private static final class ScriptSafe extends CharacterEscapes {
+        private final int[] escapes = CharacterEscapes.standardAsciiEscapesForJSON();
+
+        ScriptSafe() {
+            escapes['<'] = CharacterEscapes.ESCAPE_STANDARD;
+            escapes['>'] = CharacterEscapes.ESCAPE_STANDARD;
+            escapes['&'] = CharacterEscapes.ESCAPE_STANDARD;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() { return escapes; }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) { return null; }
+    }
+}
