@@ -286,14 +286,8 @@ public final class JsonReport {
      * count values with magnitude in [2^(min_exponent+i), 2^(min_exponent+i+1)).
      */
     private static void writeHistogram(JsonGenerator g, Histogram h) throws IOException {
-        int lo = Histogram.BINS;
-        int hi = -1;
-        for (int i = 0; i < Histogram.BINS; i++) {
-            if (h.negative(i) != 0 || h.positive(i) != 0) {
-                lo = Math.min(lo, i);
-                hi = i;
-            }
-        }
+        int hi = h.highestBin();
+        int lo = hi < 0 ? 0 : h.lowestBin();
         g.writeStartObject();
         g.writeNumberField("min_exponent", hi < 0 ? 0 : lo + Histogram.MIN_EXPONENT);
         g.writeArrayFieldStart("negative");
