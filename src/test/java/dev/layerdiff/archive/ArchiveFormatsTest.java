@@ -29,7 +29,7 @@ class ArchiveFormatsTest {
     @Test
     void theInstalledFormatsAreFoundByServiceLoader() {
         assertThat(ArchiveFormats.installed().formats()).extracting(ArchiveFormat::name)
-                .containsExactly("npy", "npz", "safetensors", "pt", "dir");
+                .containsExactly("npy", "npz", "safetensors", "pt", "dir", "msprobe");
         assertThat(ArchiveFormats.installed().fileExtensions()).containsExactly("npy", "npz", "safetensors", "pt", "pth");
     }
 

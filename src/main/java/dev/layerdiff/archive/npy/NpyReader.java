@@ -9,6 +9,7 @@ import dev.layerdiff.io.MappedFile;
 import dev.layerdiff.archive.MappedTensorData;
 import dev.layerdiff.archive.StridedTensorData;
 import java.io.IOException;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -33,12 +34,28 @@ public final class NpyReader {
     /** Reads the .npy stream in {@code [start, start + length)} of {@code file} as one tensor, in place. */
     public static TensorEntry entry(String name, int order, MappedFile file, long start, long length) throws IOException {
         file.checkRange(start, length, ".npy data");
-        NpyHeader h = NpyHeader.read((off, len) -> file.bytes(start + off, len), length, file.name());
-        return new TensorEntry(name, order, h.type().dtype(), h.logicalShape(), h.type().order(), data(h, file, start));
+        return entry(name, order, (off, len) -> file.bytes(start + off, len), length, file.name(),
+                (off, size, byteOrder) -> new MappedTensorData(file, start + off, size, byteOrder));
     }
 
-    private static TensorData data(NpyHeader h, MappedFile file, long start) {
-        var contiguous = new MappedTensorData(file, start + h.dataOffset(), h.byteSize(), h.type().order());
+    /** The random-access data of the stream's bytes {@code [offset, offset + byteSize)}, which lie inside it. */
+    @FunctionalInterface
+    public interface Span {
+        TensorData data(long offset, long byteSize, ByteOrder order) throws IOException;
+    }
+
+    /**
+     * Reads a .npy stream of {@code length} bytes held some other way (encoded inside a larger file):
+     * {@code src} gives its header bytes, {@code span} its data.
+     */
+    public static TensorEntry entry(String name, int order, NpyHeader.Source src, long length, String file, Span span)
+            throws IOException {
+        NpyHeader h = NpyHeader.read(src, length, file);
+        return new TensorEntry(name, order, h.type().dtype(), h.logicalShape(), h.type().order(), data(h, span));
+    }
+
+    private static TensorData data(NpyHeader h, Span span) throws IOException {
+        TensorData contiguous = span.data(h.dataOffset(), h.byteSize(), h.type().order());
         if (!h.fortran() || h.shape().length < 2) return contiguous;
         return new StridedTensorData(contiguous, 0, h.logicalShape(), fortranStrides(h), h.type().dtype().byteSize(),
                 h.type().order());

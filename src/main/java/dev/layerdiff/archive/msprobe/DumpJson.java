@@ -1,0 +1,135 @@
+package dev.layerdiff.archive.msprobe;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.layerdiff.archive.ArchiveException;
+import dev.layerdiff.archive.JsonProblems;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The tensors a dump.json lists, in its order. Its {@code "data"} maps each API or module call, in the
+ * order msprobe recorded them, to nested lists and objects ({@code input_args}, {@code input_kwargs},
+ * {@code output}, {@code parameters}; {@code input} and {@code output} for a backward call; one list per
+ * parameter for {@code parameters_grad}) whose tensor leaves carry a {@code data_name}, the file in
+ * dump_tensor_data. A dump.json can be large, so it is streamed one call at a time.
+ */
+final class DumpJson {
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    private static final List<String> METADATA = List.of("task", "level", "framework");
+    /** What msprobe's compare writes for a tensor it did not save. */
+    private static final String NOT_SAVED = "-1";
+
+    /** Which pass a call ran in, from its key's last segments. */
+    enum Pass {
+        FORWARD, BACKWARD, PARAMETER_GRADIENT;
+
+        /**
+         * {@code Functional.relu.0.forward} and {@code Module.conv2.Conv2d.backward.0}: the pass is the
+         * last segment, or the one before a trailing call count; {@code parameters_grad} for gradients
+         * of a module's parameters. Anything else ({@code debug} saves) counts as forward.
+         */
+        static Pass of(String key) {
+            String[] s = key.split("\\.");
+            String pass = s.length >= 2 && s[s.length - 1].chars().allMatch(Character::isDigit) ? s[s.length - 2] : s[s.length - 1];
+            return switch (pass) {
+                case "backward" -> BACKWARD;
+                case "parameters_grad" -> PARAMETER_GRADIENT;
+                default -> FORWARD;
+            };
+        }
+    }
+
+    /** One tensor leaf: its call, pass, file name in dump_tensor_data and the shape dump.json states (null if none). */
+    record Leaf(String call, Pass pass, String dataName, long[] shape) {}
+
+    final Map<String, String> metadata = new LinkedHashMap<>();
+    final List<Leaf> leaves = new ArrayList<>();
+    private final String file;
+
+    private DumpJson(String file) {
+        this.file = file;
+    }
+
+    static DumpJson read(Path path) throws IOException {
+        DumpJson d = new DumpJson(path.toString());
+        try (InputStream in = Files.newInputStream(path); JsonParser p = JSON.createParser(in)) {
+            d.top(p);
+        } catch (JacksonException e) {
+            throw new ArchiveException(path.toString(), JsonProblems.describe(e));
+        }
+        return d;
+    }
+
+    private void top(JsonParser p) throws IOException {
+        if (p.nextToken() != JsonToken.START_OBJECT) throw new ArchiveException(file, "not an msprobe dump.json: not a JSON object");
+        boolean data = false;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            JsonToken t = p.nextToken();
+            if (key.equals("data")) {
+                if (t != JsonToken.START_OBJECT) throw new ArchiveException(file, "\"data\" is not a JSON object");
+                calls(p);
+                data = true;
+            } else if (METADATA.contains(key) && t == JsonToken.VALUE_STRING) {
+                metadata.put(key, p.getText());
+            } else {
+                p.skipChildren();
+            }
+        }
+        if (!data) throw new ArchiveException(file, "not an msprobe dump.json: no \"data\" object");
+    }
+
+    private void calls(JsonParser p) throws IOException {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String call = p.currentName();
+            p.nextToken();
+            JsonNode node = p.readValueAsTree();
+            if (node == null || !node.isObject()) throw new ArchiveException(file, "entry " + call + " is not a JSON object");
+            collect(call, Pass.of(call), node);
+        }
+    }
+
+    private void collect(String call, Pass pass, JsonNode node) throws ArchiveException {
+        if (node.isArray()) {
+            for (JsonNode n : node) collect(call, pass, n);
+        } else if (node.isObject()) {
+            JsonNode name = node.get("data_name");
+            if (name == null) {
+                for (Iterator<JsonNode> it = node.elements(); it.hasNext();) collect(call, pass, it.next());
+                return;
+            }
+            if (!name.isTextual()) throw new ArchiveException(file, "entry " + call + ": data_name " + name + " is not a string");
+            String n = name.textValue();
+            if (n.isEmpty() || n.equals(NOT_SAVED)) return;
+            if (n.contains("/") || n.contains("\\") || n.equals(".") || n.equals("..")) {
+                throw new ArchiveException(file, "entry " + call + ": data_name " + n + " is not a file name in dump_tensor_data");
+            }
+            leaves.add(new Leaf(call, pass, n, shape(node.get("shape"))));
+        }
+    }
+
+    /** The stated shape, or null where dump.json states none or one that is not a list of counts. */
+    private static long[] shape(JsonNode node) {
+        if (node == null || !node.isArray()) return null;
+        long[] s = new long[node.size()];
+        for (int i = 0; i < s.length; i++) {
+            JsonNode d = node.get(i);
+            if (!d.isIntegralNumber() || !d.canConvertToLong()) return null;
+            s[i] = d.longValue();
+        }
+        return s;
+    }
+}
