@@ -13,6 +13,7 @@ import dev.layerdiff.diagnosis.Suspect;
 import dev.layerdiff.io.AtomicFiles;
 import dev.layerdiff.stats.SliceStats;
 import dev.layerdiff.tensor.DType;
+import dev.layerdiff.tensor.Shapes;
 import dev.layerdiff.tensor.TensorEntry;
 import dev.layerdiff.stats.DiffMetrics;
 import dev.layerdiff.compare.Group;
@@ -66,6 +67,7 @@ public final class JsonReport {
             g.writeStringField("backend", report.backend());
             g.writeStringField("verdict", report.passed() ? "ok" : "diverged");
             g.writeNumberField("exit_code", report.exitCode());
+            g.writeBooleanField("unpaired_allowed", report.unpairedAllowed());
             g.writeObjectFieldStart("summary");
             g.writeNumberField("layers", report.layers().size());
             for (Status s : Status.values()) g.writeNumberField(s.jsonName(), report.count(s));
@@ -209,6 +211,7 @@ public final class JsonReport {
         if (l.candidateName() != null && !l.candidateName().equals(l.name())) {
             g.writeStringField("candidate_name", l.candidateName());
         }
+        if (l.pairedBy() != null) g.writeStringField("paired_by", l.pairedBy().jsonName());
         g.writeStringField("group", l.group().jsonName());
         g.writeNumberField("order", l.order());
         g.writeStringField("status", l.status().jsonName());
@@ -228,7 +231,7 @@ public final class JsonReport {
             boolean any = m.finitePairs() > 0;
             number(g, "max_abs", any ? m.maxAbs() : none);
             g.writeNumberField("max_abs_index", m.maxAbsIndex());
-            if (m.maxAbsIndex() >= 0) writeShape(g, "max_abs_position", unravel(m.maxAbsIndex(), l.referenceShape()));
+            if (m.maxAbsIndex() >= 0) writeShape(g, "max_abs_position", Shapes.unravel(m.maxAbsIndex(), l.referenceShape()));
             number(g, "mean_abs", any ? m.meanAbs() : none);
             number(g, "max_rel", any ? m.maxRel() : none);
             number(g, "rmse", any ? m.rmse() : none);
@@ -316,17 +319,6 @@ public final class JsonReport {
         g.writeArrayFieldStart(field);
         for (long d : shape) g.writeNumber(d);
         g.writeEndArray();
-    }
-
-    /** Multi-dimensional position of a flat C-order index. */
-    static long[] unravel(long index, long[] shape) {
-        long[] pos = new long[shape.length];
-        for (int i = shape.length - 1; i >= 0; i--) {
-            if (shape[i] == 0) return pos;
-            pos[i] = index % shape[i];
-            index /= shape[i];
-        }
-        return pos;
     }
 
     private static void number(JsonGenerator g, String field, double v) throws IOException {

@@ -19,4 +19,15 @@ public final class Shapes {
         for (long d : shape) j.add(Long.toString(d));
         return j.toString();
     }
+
+    /** The C-order multi-index of a flat index; all zeros when a dimension is 0. */
+    public static long[] unravel(long index, long[] shape) {
+        long[] pos = new long[shape.length];
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if (shape[i] == 0) return pos;
+            pos[i] = index % shape[i];
+            index /= shape[i];
+        }
+        return pos;
+    }
 }
