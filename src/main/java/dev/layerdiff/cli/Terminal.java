@@ -3,6 +3,7 @@ package dev.layerdiff.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * What the process's standard streams are connected to, decided once in {@link Main#main}: colour only
@@ -25,10 +26,14 @@ record Terminal(boolean colour, boolean progress, long progressAfterMs) {
     static final String STDERR_TERMINAL_ENV = "LAYERDIFF_STDERR_TTY";
 
     static Terminal detect() {
-        String noColor = System.getenv("NO_COLOR");
-        boolean colourWanted = (noColor == null || noColor.isEmpty()) && !"dumb".equals(System.getenv("TERM"));
-        boolean stderr = isTerminal(2) || "1".equals(System.getenv(STDERR_TERMINAL_ENV));
-        return new Terminal(colourWanted && isTerminal(1), stderr, PROGRESS_AFTER_MS);
+        return of(System.getenv(), isTerminal(1), isTerminal(2));
+    }
+
+    /** What streams connected so ({@code stdout}, {@code stderr}: a terminal) get under this environment. */
+    static Terminal of(Map<String, String> env, boolean stdout, boolean stderr) {
+        String noColor = env.get("NO_COLOR");
+        boolean colourWanted = (noColor == null || noColor.isEmpty()) && !"dumb".equals(env.get("TERM"));
+        return new Terminal(colourWanted && stdout, stderr || "1".equals(env.get(STDERR_TERMINAL_ENV)), PROGRESS_AFTER_MS);
     }
 
     /**

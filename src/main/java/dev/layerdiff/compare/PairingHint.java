@@ -14,16 +14,16 @@ import java.util.regex.Matcher;
 
 /**
  * What would pair more when little paired (under half of either side): the {@code --map} rules found
- * in the names themselves, or else {@code --match order}. A rule is guessed from what unpaired names
+ * in the names themselves, or {@code --match order} where that pairs more. A rule is guessed from what unpaired names
  * have in common (a prefix or suffix that only one side carries, {@code module.conv1} against
  * {@code conv1}) and kept only when planning with it pairs more.
  *
- * @param paired      pairs made now
+ * @param paired      pairs compared now (same shape)
  * @param references  reference tensors taking part (after --skip)
  * @param candidates  candidate tensors taking part
  * @param maps        {@code --map} arguments to add, in order (empty when {@code matchOrder})
  * @param matchOrder  whether {@code --match order} is the suggestion
- * @param pairedWith  pairs made with the suggestion
+ * @param pairedWith  pairs compared with the suggestion
  */
 public record PairingHint(int paired, int references, int candidates, List<String> maps, boolean matchOrder,
                           int pairedWith) {
@@ -83,16 +83,16 @@ public record PairingHint(int paired, int references, int candidates, List<Strin
             current = withMap(current, bestRule);
             currentPlan = bestPlan;
         }
+        int byOrder = options.matchByOrder() ? 0
+                : paired(Pairing.plan(reference, candidate, options.toBuilder().matchByOrder(true).build()));
+        if (byOrder > best) return Optional.of(new PairingHint(paired, refs, cands, List.of(), true, byOrder));
         if (!maps.isEmpty()) return Optional.of(new PairingHint(paired, refs, cands, maps, false, best));
-        if (!options.matchByOrder()) {
-            int byOrder = paired(Pairing.plan(reference, candidate, options.toBuilder().matchByOrder(true).build()));
-            if (byOrder > paired) return Optional.of(new PairingHint(paired, refs, cands, List.of(), true, byOrder));
-        }
         return Optional.empty();
     }
 
+    /** Pairs that compare: a rename that meets a tensor of another shape pairs nothing useful. */
     private static int paired(PairingPlan plan) {
-        return (int) plan.pairs().stream().filter(p -> p.match() != null).count();
+        return (int) plan.pairs().stream().filter(p -> p.kind() == Kind.COMPARE).count();
     }
 
     private static PairingPlan planWith(Archive reference, Archive candidate, CompareOptions options, String rule) {
