@@ -29,7 +29,7 @@ public record CaptureOptions(Path model, Path input, Path labels, boolean grads,
         Objects.requireNonNull(input, "input");
         device = device == null ? "cpu" : device;
         if (!device.equals("cpu") && !device.equals("cuda")) {
-            throw new IllegalArgumentException("--device: expected cpu or cuda, got '" + device + "'");
+            throw new IllegalArgumentException("--model-device: expected cpu or cuda, got '" + device + "'");
         }
     }
 

@@ -1,10 +1,15 @@
 package dev.layerdiff.capture;
 
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.pytorch.global.torch;
 
@@ -13,6 +18,14 @@ import org.bytedeco.pytorch.global.torch;
  * {@code ~/.javacpp/cache} (seconds); only the commands that run a model come here.
  */
 final class Libtorch {
+    /**
+     * JavaCPP's version check prints this on every load, straight to System.err: the pom pins openblas
+     * 0.3.31-1.5.13 because the preset's own 0.3.34-1.5.14 is not on Maven Central, and the two work
+     * together. Shown with --verbose; any other warning always.
+     */
+    private static final Pattern PINNED_OPENBLAS = Pattern.compile(
+            "Warning: Versions of org\\.bytedeco:javacpp:\\S+ and org\\.bytedeco:openblas:\\S+ do not match\\.");
+
     private static volatile String version;
 
     private Libtorch() {}
@@ -24,12 +37,18 @@ final class Libtorch {
         synchronized (Libtorch.class) {
             if (version != null) return version;
             FileChannel lock = lockCache();
+            PrintStream err = System.err;
+            LineFilter filter = new LineFilter(err, line -> PINNED_OPENBLAS.matcher(line).matches()
+                    && !Logger.getLogger("dev.layerdiff").isLoggable(Level.FINE));
+            System.setErr(new PrintStream(filter, true, StandardCharsets.UTF_8));
             try {
                 Loader.load(torch.class);
             } catch (UnsatisfiedLinkError | NoClassDefFoundError | ExceptionInInitializerError e) {
                 throw new IOException("libtorch could not be loaded (" + Errors.firstLine(e) + "); "
                         + "it comes from org.bytedeco:pytorch with the " + Loader.getPlatform() + " classifier", e);
             } finally {
+                System.setErr(err);
+                filter.close();
                 close(lock);
             }
             String jar = torch.class.getPackage().getImplementationVersion();

@@ -4,6 +4,8 @@ import dev.layerdiff.capture.Capture;
 import dev.layerdiff.capture.CaptureResult;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,10 +34,18 @@ final class CaptureCommand implements Callable<Integer> {
     @Mixin
     ModelFlags modelFlags;
 
-    @Option(names = "--device", paramLabel = "cpu|cuda", description = "where the model runs (default cpu; cuda needs the -Pgpu build)")
-    String device;
+    @Option(names = "--model-device", paramLabel = "cpu|cuda", description = "where the model runs (default cpu; cuda needs the -Pgpu build)")
+    String modelDevice;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "safetensors file to write (atomically)")
+    /** The name this option had before compare-model's --device (the comparison backend) made it ambiguous. */
+    @Option(names = "--device", hidden = true)
+    String deprecatedDevice;
+
+    @Option(names = "--skip", paramLabel = "GLOB", description = "leave captured tensors whose name matches GLOB out (repeatable)")
+    List<String> skip = new ArrayList<>();
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT.safetensors",
+            description = "safetensors file to write (atomically; another extension is refused)")
     Path output;
 
     @Mixin
@@ -44,7 +54,14 @@ final class CaptureCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        CaptureResult r = Capture.run(modelFlags.toOptions(model, device), output);
+        Outputs.checkCapture(output);
+        String device = modelDevice;
+        if (deprecatedDevice != null) {
+            if (modelDevice != null) throw new IllegalArgumentException("--device is the old name of --model-device: give one");
+            spec.commandLine().getErr().println("layerdiff: capture --device is deprecated: use --model-device");
+            device = deprecatedDevice;
+        }
+        CaptureResult r = Capture.run(modelFlags.toOptions(model, device, skip), output);
         out.printf("%s: %d activations, %d gradients, %d parameter gradients (%s)%n",
                 r.file(), r.order().size(), r.gradients(), r.paramGradients(), r.producer());
         out.flush();

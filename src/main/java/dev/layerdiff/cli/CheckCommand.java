@@ -5,9 +5,7 @@ import dev.layerdiff.archive.Archives;
 import dev.layerdiff.diagnosis.Finding;
 import dev.layerdiff.diagnosis.Health;
 import dev.layerdiff.diagnosis.HealthCheck;
-import dev.layerdiff.engine.Backends;
 import dev.layerdiff.engine.CompareBackend;
-import dev.layerdiff.engine.Device;
 import dev.layerdiff.report.HealthJson;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -49,7 +47,8 @@ final class CheckCommand implements Callable<Integer> {
     Path archive;
 
     @Option(names = "--json", paramLabel = "FILE",
-            description = "write the findings as JSON (atomically): {archive, findings: [{kind, layer, dim, indices, detail}]}")
+            description = "write the findings as JSON (atomically; '-': to stdout, the lines then to stderr): "
+                    + "{archive, findings: [{kind, layer, dim, indices, detail}]}")
     Path json;
 
     @Option(names = "--device", paramLabel = "auto|cpu|cuda", description = "backend (default: auto)")
@@ -60,8 +59,9 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        CompareBackend backend = Backends.select(Device.resolve(device));
+        Outputs.checkFile("--json", json);
+        PrintWriter out = Outputs.isStdout(json) ? spec.commandLine().getErr() : spec.commandLine().getOut();
+        CompareBackend backend = verbosity.backend(device, spec.commandLine().getErr());
         Health health;
         try (backend; Archive a = Archives.open(archive)) {
             health = HealthCheck.check(a.path().toString(), a.tensors(), backend);
@@ -71,8 +71,9 @@ final class CheckCommand implements Callable<Integer> {
             out.printf("%-19s  %-" + w + "s  %s%n", f.kind().jsonName(), f.layer(), f.detail());
         }
         out.println(summary(health));
-        if (json != null) HealthJson.write(health, json);
         out.flush();
+        if (Outputs.isStdout(json)) JsonOutput.toStdout(spec.commandLine().getOut(), o -> HealthJson.write(health, o));
+        else if (json != null) HealthJson.write(health, json);
         return health.exitCode();
     }
 

@@ -31,7 +31,7 @@ final class CompareModelCommand implements Callable<Integer> {
     @Option(names = "--model-device", paramLabel = "cpu|cuda", description = "where the model runs (default cpu)")
     String modelDevice;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "keep the capture in this safetensors file")
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT.safetensors", description = "keep the capture in this safetensors file")
     Path output;
 
     @Mixin
@@ -39,9 +39,10 @@ final class CompareModelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (output != null) Outputs.checkCapture(output);
         Path capture = output != null ? output : Files.createTempFile("layerdiff-capture", ".safetensors");
         try {
-            Capture.run(modelFlags.toOptions(model, modelDevice), capture);
+            Capture.run(modelFlags.toOptions(model, modelDevice, flags.pairing.skip), capture);
             return flags.compareAndReport(dump, capture);
         } finally {
             if (output == null) Files.deleteIfExists(capture);

@@ -8,6 +8,7 @@ import dev.layerdiff.compare.LayerDiff;
 import dev.layerdiff.compare.NameMapping;
 import dev.layerdiff.compare.Report;
 import dev.layerdiff.compare.LayerReport;
+import dev.layerdiff.compare.PairingHint;
 import dev.layerdiff.compare.PairingPlan;
 import dev.layerdiff.compare.Status;
 import dev.layerdiff.compare.ToleranceRule;
@@ -21,8 +22,6 @@ import dev.layerdiff.diagnosis.SliceSource;
 import dev.layerdiff.engine.CompareBackend;
 import dev.layerdiff.stats.TensorSummary;
 import dev.layerdiff.tensor.TensorEntry;
-import dev.layerdiff.engine.Backends;
-import dev.layerdiff.engine.Device;
 import dev.layerdiff.report.JsonReport;
 import dev.layerdiff.report.PngWriter;
 import dev.layerdiff.report.TerminalTable;
@@ -40,6 +39,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.Optional;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -51,10 +51,11 @@ import picocli.CommandLine.Spec;
  */
 final class ComparisonFlags {
 
-    @Option(names = "--json", paramLabel = "FILE", description = "write the full report as JSON (atomically)")
+    @Option(names = "--json", paramLabel = "FILE",
+            description = "write the full report as JSON (atomically); '-': to stdout, the table then to stderr")
     Path json;
 
-    @Option(names = "--images", paramLabel = "DIR", description = "write an enhanced-diff PNG per diverged layer (labelled: axes, tile indices, colour bar)")
+    @Option(names = "--images", paramLabel = "DIR", description = "write an enhanced-diff PNG per diverged layer (labelled: axes, tile indices, colour bar; DIR is created if missing)")
     Path images;
 
     @Option(names = "--html", paramLabel = "FILE",
@@ -73,6 +74,9 @@ final class ComparisonFlags {
 
     @Option(names = "--map", paramLabel = "REGEX=REPLACEMENT", description = "rename candidate tensors before pairing (repeatable, applied in order)")
     List<String> mappings = new ArrayList<>();
+
+    @Mixin
+    PairingFlags pairing;
 
     @Option(names = "--equal-nan", description = "count NaN against NaN as equal")
     boolean equalNan;
@@ -112,32 +116,40 @@ final class ComparisonFlags {
 
     /** Compares, diagnoses, prints the table (or the verdict), writes JSON, HTML and images; returns the exit code. */
     int compareAndReport(Path reference, Path candidate) throws IOException {
-        PrintWriter out = command.commandLine().getOut();
+        Outputs.checkFile("--json", json);
+        Outputs.checkDirectory("--images", images);
+        Terminal terminal = Main.terminal(command);
+        PrintWriter err = command.commandLine().getErr();
+        PrintWriter out = Outputs.isStdout(json) ? err : command.commandLine().getOut();
         Precision computed = precision == null ? null : Precision.parse(precision);
         boolean failOnBug = switch (failOn) {
             case "divergence" -> false;
             case "bug" -> true;
             default -> throw new IllegalArgumentException("--fail-on " + failOn + ": use divergence or bug");
         };
-        CompareOptions options = CompareOptions.builder()
+        CompareOptions options = pairing.apply(CompareOptions.builder()
                 .rtol(rtol).atol(atol)
                 .rules(tolerances.stream().map(ToleranceRule::parse).toList())
                 .mappings(mappings.stream().map(NameMapping::parse).toList())
                 .equalNan(equalNan)
-                .images(images != null)
+                .images(images != null))
                 .build();
-        CompareBackend backend = Backends.select(Device.resolve(device));
+        CompareBackend backend = verbosity.backend(device, err);
         LayerDiff diff = new LayerDiff(backend);
         Report report;
         Diagnosis diagnosis = null;
         ReportPage page = null;
+        Optional<PairingHint> hint;
         // Each diverged layer's PNG is written as soon as it is computed, not held until the end.
         ImageSink png = images == null ? null
                 : (order, name, image) -> PngWriter.write(name, image, images.resolve(PngWriter.fileName(order, name)));
         try (backend; Archive ref = Archives.open(reference, read.limits());
              Archive cand = Archives.open(candidate, read.limits())) {
             PairingPlan plan = LayerDiff.plan(ref, cand, options);
-            report = diff.run(plan, ref, cand, options, png);
+            hint = LayerDiff.hint(ref, cand, options, plan);
+            try (ProgressLine progress = terminal.progress() ? new ProgressLine(err, terminal.progressAfterMs()) : null) {
+                report = diff.run(plan, ref, cand, options, png, progress);
+            }
             if (!noDiagnosis) {
                 Referee gold = referee == null ? null : referee(diff, ref, cand, options);
                 diagnosis = new Diagnoser(computed, SliceSource.of(backend, plan, ref, cand, options), gold).diagnose(report);
@@ -145,11 +157,14 @@ final class ComparisonFlags {
             }
             if (html != null) page = page(diff, plan, ref, cand, options, report, diagnosis);
         }
+        boolean colour = terminal.colour() && out != err;
         if (quiet) out.println(TerminalTable.verdict(report, diagnosis));
-        else TerminalTable.print(report, diagnosis, out);
-        if (json != null) JsonReport.write(report, diagnosis, json);
-        if (page != null) HtmlReport.write(page, html);
+        else TerminalTable.print(report, diagnosis, out, colour);
         out.flush();
+        if (!quiet) hint.ifPresent(h -> err.println("layerdiff: hint: " + h.describe()));
+        err.flush();
+        if (json != null) writeJson(report, diagnosis);
+        if (page != null) HtmlReport.write(page, html);
         return failOnBug ? exitOnBug(report, diagnosis) : report.exitCode();
     }
 
@@ -183,12 +198,17 @@ final class ComparisonFlags {
                 backend, budget);
     }
 
+    private void writeJson(Report report, Diagnosis diagnosis) throws IOException {
+        if (Outputs.isStdout(json)) JsonOutput.toStdout(command.commandLine().getOut(), o -> JsonReport.write(report, diagnosis, o));
+        else JsonReport.write(report, diagnosis, json);
+    }
+
     /** Both runs' relative errors against the referee archive, layer by layer. */
     private Referee referee(LayerDiff diff, Archive ref, Archive cand, CompareOptions options) throws IOException {
         CompareOptions plain = CompareOptions.builder().build();
         try (Archive gold = Archives.open(referee, read.limits())) {
             return new Referee(referee.toString(), errors(diff.compare(gold, ref, plain)),
-                    errors(diff.compare(gold, cand, CompareOptions.builder().mappings(options.mappings()).build())));
+                    errors(diff.compare(gold, cand, CompareOptions.builder().mappings(options.mappings()).skip(options.skip()).build())));
         }
     }
 
@@ -214,10 +234,12 @@ final class ComparisonFlags {
         return ArchiveSide.of(a.path().toString(), a.format(), a.tensors(), a.metadata());
     }
 
-    /** With {@code --fail-on bug}: 1 for a bug or anything unpaired, 0 when the only differences are noise. */
+    /**
+     * With {@code --fail-on bug}: 1 for a bug, a shape mismatch or anything unpaired (unless
+     * {@code --allow-unpaired}), 0 when the only differences are noise.
+     */
     private static int exitOnBug(Report report, Diagnosis diagnosis) {
-        boolean unpaired = report.layers().stream()
-                .anyMatch(l -> l.status() != Status.OK && l.status() != Status.DIVERGED);
+        boolean unpaired = report.layers().stream().anyMatch(l -> report.fails(l) && l.status() != Status.DIVERGED);
         if (diagnosis == null) return report.exitCode();
         return unpaired || diagnosis.hasBug() ? Report.EXIT_DIVERGED : Report.EXIT_OK;
     }

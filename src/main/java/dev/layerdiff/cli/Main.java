@@ -24,26 +24,47 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    private final Terminal terminal;
+
+    private Main(Terminal terminal) {
+        this.terminal = terminal;
+    }
+
+    /** What the streams of the command being run are connected to (found from a command's spec). */
+    static Terminal terminal(CommandLine.Model.CommandSpec command) {
+        return command.root().userObject() instanceof Main m ? m.terminal : Terminal.NONE;
+    }
+
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing command (compare, capture, compare-model, stats, check, ls, doctor)");
     }
 
     public static void main(String[] args) {
-        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), Terminal.detect()));
     }
 
     /** Runs the command line with the given streams and returns the exit code (used by tests). */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        return execute(args, out, err, Terminal.NONE);
+    }
+
+    /** Runs the command line with the given streams, connected as {@code terminal} says. */
+    static int execute(String[] args, PrintWriter out, PrintWriter err, Terminal terminal) {
         configureLogging();
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = new CommandLine(new Main(terminal));
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler(new ErrorHandler());
         cli.setParameterExceptionHandler((ex, a) -> {
             err.println("layerdiff: " + Printable.of(ex.getMessage()));
-            err.println("Try 'layerdiff " + ex.getCommandLine().getCommandName().replace("layerdiff", "").trim() + " --help'.".replace("  ", " "));
+            err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return EXIT_ERROR;
+        });
+        // Quiet on success: what the library logs below WARNING (backend and kernel choice) only with --verbose.
+        cli.setExecutionStrategy(parsed -> {
+            Logger.getLogger("dev.layerdiff").setLevel(Verbosity.requested(parsed) ? Level.FINE : Level.WARNING);
+            return new CommandLine.RunLast().execute(parsed);
         });
         return cli.execute(args);
     }

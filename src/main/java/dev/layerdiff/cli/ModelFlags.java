@@ -2,13 +2,13 @@ package dev.layerdiff.cli;
 
 import dev.layerdiff.capture.CaptureOptions;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
  * What to run a TorchScript model on and what to capture: the options {@code capture} and
- * {@code compare-model} share (a picocli mixin). It holds only plain types, so building it at start-up
+ * {@code compare-model} share (a picocli mixin; {@code --skip} is each command's own, since
+ * compare-model's also leaves the reference's tensors out). It holds only plain types, so building it at start-up
  * never loads libtorch.
  */
 final class ModelFlags {
@@ -26,15 +26,12 @@ final class ModelFlags {
     @Option(names = "--param-grads", description = "also capture param_grad/<parameter>")
     boolean paramGrads;
 
-    @Option(names = "--skip", paramLabel = "GLOB", description = "leave captured tensors whose name matches GLOB out (repeatable)")
-    List<String> skip = new ArrayList<>();
-
     @Option(names = "--dtype", paramLabel = "float64",
             description = "cast the module and its floating inputs to this dtype first (float64: a referee for compare --referee)")
     String dtype;
 
-    /** The capture of {@code model} on {@code device} (null: the CPU). */
-    CaptureOptions toOptions(Path model, String device) {
+    /** The capture of {@code model} on {@code device} (null: the CPU), leaving out what the {@code skip} globs match. */
+    CaptureOptions toOptions(Path model, String device, List<String> skip) {
         if (dtype != null && !dtype.equals("float64")) {
             throw new IllegalArgumentException("--dtype " + dtype + ": only float64 is supported (the model's own dtype is the default)");
         }

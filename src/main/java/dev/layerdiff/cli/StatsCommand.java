@@ -2,9 +2,7 @@ package dev.layerdiff.cli;
 
 import dev.layerdiff.archive.Archive;
 import dev.layerdiff.compare.LayerDiff;
-import dev.layerdiff.engine.Backends;
 import dev.layerdiff.engine.CompareBackend;
-import dev.layerdiff.engine.Device;
 import dev.layerdiff.io.Printable;
 import dev.layerdiff.report.JsonReport;
 import dev.layerdiff.stats.SideStats;
@@ -24,7 +22,8 @@ import picocli.CommandLine.Option;
         description = "Per-layer statistics of one archive: min, max, mean, std, zero fraction, NaN and Inf counts.")
 final class StatsCommand extends ArchiveCommand {
 
-    @Option(names = "--json", paramLabel = "FILE", description = "write the statistics as JSON (atomically)")
+    @Option(names = "--json", paramLabel = "FILE",
+            description = "write the statistics as JSON (atomically); '-': to stdout, the table then to stderr")
     Path json;
 
     @Option(names = "--device", paramLabel = "auto|cpu|cuda", description = "backend (default: auto)")
@@ -32,11 +31,12 @@ final class StatsCommand extends ArchiveCommand {
 
     @Override
     Printer printer() {
-        CompareBackend backend = Backends.select(Device.resolve(device));
+        Outputs.checkFile("--json", json);
+        CompareBackend backend = verbosity.backend(device, spec.commandLine().getErr());
         LayerDiff diff = new LayerDiff(backend);
         return (a, out) -> {
             try (backend) {
-                print(diff, a, out);
+                print(diff, a, Outputs.isStdout(json) ? spec.commandLine().getErr() : out);
             }
         };
     }
@@ -54,6 +54,12 @@ final class StatsCommand extends ArchiveCommand {
                     Printable.of(t.name()), t.dtype().displayName(), Shapes.format(t.shape()), s.min(), s.max(), s.mean(), s.std(),
                     100 * s.zeroFraction(), s.nan(), s.inf());
         }
-        if (json != null) JsonReport.writeStats(a.path().toString(), diff.backend().name(), tensors, summaries, json);
+        out.flush();
+        String backend = diff.backend().name();
+        if (Outputs.isStdout(json)) {
+            JsonOutput.toStdout(spec.commandLine().getOut(), o -> JsonReport.writeStats(a.path().toString(), backend, tensors, summaries, o));
+        } else if (json != null) {
+            JsonReport.writeStats(a.path().toString(), backend, tensors, summaries, json);
+        }
     }
 }

@@ -19,6 +19,8 @@ public enum Group {
 
     private static final Set<String> GRADIENT_SEGMENTS = Set.of("grad", "grads", "gradient", "gradients");
     private static final Set<String> PARAM_GRAD_SEGMENTS = Set.of("param_grad", "param_grads", "parameter_grads");
+    /** Containers that torch.save dumps put activations in; flat dumps have none. */
+    private static final Set<String> ACTIVATION_SEGMENTS = Set.of("activations", "activation");
 
     private final String jsonName;
 
@@ -60,6 +62,26 @@ public enum Group {
             if (at != null) return ((long) at << 32) | (order & 0xFFFFFFFFL);
         }
         return ((long) order << 32) | (order & 0xFFFFFFFFL);
+    }
+
+    /**
+     * The name as pairing compares it across dump layouts: activation containers dropped
+     * ({@code activations/conv1} -> {@code conv1}), every gradient segment spelled {@code grad}
+     * ({@code gradients/conv1} -> {@code grad/conv1}) and every parameter-gradient segment
+     * {@code param_grad}. The last segment is the tensor's own name and is kept as it is.
+     */
+    public static String layoutKey(String name) {
+        String[] segments = name.split("/", -1);
+        List<String> key = new ArrayList<>(segments.length);
+        for (int i = 0; i < segments.length; i++) {
+            String s = segments[i];
+            boolean last = i == segments.length - 1;
+            if (!last && ACTIVATION_SEGMENTS.contains(s)) continue;
+            if (!last && GRADIENT_SEGMENTS.contains(s)) s = "grad";
+            else if (!last && PARAM_GRAD_SEGMENTS.contains(s)) s = "param_grad";
+            key.add(s);
+        }
+        return String.join("/", key);
     }
 
     /** Classifies a tensor name; a parameter-gradient segment wins over a gradient segment. */

@@ -11,7 +11,6 @@ import dev.layerdiff.tensor.TensorEntry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -19,10 +18,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.Optional;
 
 /**
- * The entry point of the Java API, in three steps: {@link #plan} pairs the tensors of two archives by
- * name and chooses each layer's tolerance; {@link #run} has a backend compare every pair in one pass
+ * The entry point of the Java API, in three steps: {@link #plan} pairs the tensors of two archives
+ * (by name, dump layout, position) and chooses each layer's tolerance; {@link #run} has a backend compare every pair in one pass
  * over the bytes and assembles the {@link Report}. All validation happens here; backends assume valid
  * input.
  *
@@ -69,33 +69,25 @@ public final class LayerDiff {
     }
 
     /**
-     * Pairs the tensors of two archives by name (after the options' renaming) and chooses each pair's
-     * tolerance. Reads headers only.
+     * Pairs the tensors of two archives and chooses each pair's tolerance. Reads headers only. The rules,
+     * each applied to what the ones before it left unpaired ({@link PairingPlan.Match}): the same name
+     * after the options' renaming; the same name once dump layouts are normalised
+     * ({@link Group#layoutKey}: {@code activations/conv1} meets {@code conv1}, {@code gradients/conv1}
+     * meets {@code grad/conv1}); the only tensor of each side; with {@link CompareOptions#matchByOrder()},
+     * position and shape. Tensors the options skip take no part.
      *
      * @throws IllegalArgumentException if renaming makes two candidate tensors share a name
      */
     public static PairingPlan plan(Archive reference, Archive candidate, CompareOptions options) {
-        Map<String, TensorEntry> candidates = mappedCandidates(candidate, options);
-        Map<String, TensorEntry> references = new LinkedHashMap<>();
-        for (TensorEntry t : reference.tensors()) references.put(t.name(), t);
-        List<Pair> pairs = new ArrayList<>();
-        for (TensorEntry ref : reference.tensors()) {
-            TensorEntry cand = candidates.get(ref.name());
-            if (cand == null) {
-                pairs.add(new Pair(ref.name(), ref.name(), null, ref.order(), Kind.ONLY_IN_REFERENCE, null));
-            } else if (!Arrays.equals(ref.shape(), cand.shape())) {
-                pairs.add(new Pair(ref.name(), ref.name(), cand.name(), ref.order(), Kind.SHAPE_MISMATCH, null));
-            } else {
-                Tolerance tolerance = options.toleranceFor(ref.name(), ref.dtype(), cand.dtype());
-                pairs.add(new Pair(ref.name(), ref.name(), cand.name(), ref.order(), Kind.COMPARE, tolerance));
-            }
-        }
-        for (Map.Entry<String, TensorEntry> e : candidates.entrySet()) {
-            if (references.containsKey(e.getKey())) continue;
-            TensorEntry cand = e.getValue();
-            pairs.add(new Pair(e.getKey(), null, cand.name(), cand.order(), Kind.ONLY_IN_CANDIDATE, null));
-        }
-        return new PairingPlan(pairs);
+        return Pairing.plan(reference, candidate, options);
+    }
+
+    /**
+     * When a plan paired under half of either side: the {@code --map} rules (or {@code --match order})
+     * that would pair more, found by planning with each guess. Reads headers only.
+     */
+    public static Optional<PairingHint> hint(Archive reference, Archive candidate, CompareOptions options, PairingPlan plan) {
+        return PairingHint.of(reference, candidate, options, plan);
     }
 
     /**
@@ -108,21 +100,33 @@ public final class LayerDiff {
      */
     public Report run(PairingPlan plan, Archive reference, Archive candidate, CompareOptions options,
                       ImageSink images) throws IOException {
+        return run(plan, reference, candidate, options, images, null);
+    }
+
+    /**
+     * {@link #run(PairingPlan, Archive, Archive, CompareOptions, ImageSink)}, telling {@code progress}
+     * (when not null) how many bytes are done as the backend reads them.
+     *
+     * @throws IOException if tensor data cannot be read, or {@code images} fails
+     */
+    public Report run(PairingPlan plan, Archive reference, Archive candidate, CompareOptions options,
+                      ImageSink images, Progress progress) throws IOException {
         Tensors refs = new Tensors(reference), cands = new Tensors(candidate);
         List<Pair> compared = plan.compared();
         List<PairTask> tasks = tasks(compared, refs, cands, options);
         PairResult[] results = new PairResult[tasks.size()];
-        backend.compare(tasks, (i, r) -> {
-            if (images != null && r.image() != null) {
-                Pair p = compared.get(i);
-                try {
-                    images.write(p.order(), p.name(), r.image());
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                r = r.withoutImage();
+        PairProgress counted = progress == null ? null : new PairProgress(tasks, progress);
+        backend.compare(tasks, new CompareBackend.ResultSink() {
+            @Override
+            public void accept(int i, PairResult r) {
+                if (counted != null) counted.add(i, 0, true);
+                results[i] = images == null ? r : written(images, compared.get(i), r);
             }
-            results[i] = r;
+
+            @Override
+            public void progressed(int task, long bytes) {
+                if (counted != null) counted.add(task, bytes, false);
+            }
         });
 
         List<TensorEntry> unpaired = new ArrayList<>();
@@ -146,7 +150,19 @@ public final class LayerDiff {
                 layers.add(unpaired(p, ref, cand, rs, cs));
             }
         }
-        return new Report(reference.path().toString(), candidate.path().toString(), backend.name(), layers);
+        return new Report(reference.path().toString(), candidate.path().toString(), backend.name(), layers,
+                options.allowUnpaired());
+    }
+
+    /** Hands a diverged layer's image to the sink at once and keeps the result without it. */
+    private static PairResult written(ImageSink images, Pair p, PairResult r) {
+        if (r.image() == null) return r;
+        try {
+            images.write(p.order(), p.name(), r.image());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return r.withoutImage();
     }
 
     /**
@@ -199,7 +215,7 @@ public final class LayerDiff {
         Status status = r.metrics().mismatched() > 0 ? Status.DIVERGED : Status.OK;
         return new LayerReport(p.name(), cand.name(), Group.of(p.name()), p.order(), status, ref.shape(),
                 cand.shape(), ref.dtype(), cand.dtype(), ref.numel(), p.tolerance(), r.metrics(), r.referenceStats(),
-                r.candidateStats(), r.referenceHistogram(), r.candidateHistogram(), r.diffHistogram(), r.image());
+                r.candidateStats(), r.referenceHistogram(), r.candidateHistogram(), r.diffHistogram(), r.image(), p.match());
     }
 
     private static LayerReport unpaired(Pair p, TensorEntry ref, TensorEntry cand, TensorSummary rs, TensorSummary cs) {
@@ -213,20 +229,7 @@ public final class LayerDiff {
                 ref == null ? null : ref.shape(), cand == null ? null : cand.shape(),
                 ref == null ? null : ref.dtype(), cand == null ? null : cand.dtype(), numel, null, null,
                 rs == null ? null : rs.stats(), cs == null ? null : cs.stats(),
-                rs == null ? null : rs.histogram(), cs == null ? null : cs.histogram(), null, null);
-    }
-
-    private static Map<String, TensorEntry> mappedCandidates(Archive candidate, CompareOptions options) {
-        Map<String, TensorEntry> byName = new LinkedHashMap<>();
-        for (TensorEntry t : candidate.tensors()) {
-            String mapped = options.mapName(t.name());
-            TensorEntry previous = byName.put(mapped, t);
-            if (previous != null) {
-                throw new IllegalArgumentException(candidate.path() + ": tensors '" + previous.name() + "' and '"
-                        + t.name() + "' both pair as '" + mapped + "'" + (options.mappings().isEmpty() ? "" : " after --map"));
-            }
-        }
-        return byName;
+                rs == null ? null : rs.histogram(), cs == null ? null : cs.histogram(), null, null, p.match());
     }
 
     /** An archive's tensors by their own names. */

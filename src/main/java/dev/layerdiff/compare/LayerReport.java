@@ -1,5 +1,6 @@
 package dev.layerdiff.compare;
 
+import dev.layerdiff.compare.PairingPlan.Match;
 import dev.layerdiff.stats.DiffImage;
 import dev.layerdiff.stats.DiffMetrics;
 import dev.layerdiff.stats.Histogram;
@@ -18,13 +19,30 @@ import dev.layerdiff.tensor.DType;
  * @param numel          element count (the reference's when both are present)
  * @param tolerance      the tolerance applied, or null if not compared
  * @param image          enhanced-diff image, when requested
+ * @param pairedBy       why the two sides were paired, or null when one is absent
  */
 public record LayerReport(String name, String candidateName, Group group, int order, Status status,
                           long[] referenceShape, long[] candidateShape, DType referenceDtype, DType candidateDtype,
                           long numel, Tolerance tolerance, DiffMetrics metrics,
                           SideStats referenceStats, SideStats candidateStats,
                           Histogram referenceHistogram, Histogram candidateHistogram, Histogram diffHistogram,
-                          DiffImage image) {
+                          DiffImage image, Match pairedBy) {
+
+    /** A layer paired by name (or unpaired, when a side is absent). */
+    public LayerReport(String name, String candidateName, Group group, int order, Status status,
+                       long[] referenceShape, long[] candidateShape, DType referenceDtype, DType candidateDtype,
+                       long numel, Tolerance tolerance, DiffMetrics metrics, SideStats referenceStats,
+                       SideStats candidateStats, Histogram referenceHistogram, Histogram candidateHistogram,
+                       Histogram diffHistogram, DiffImage image) {
+        this(name, candidateName, group, order, status, referenceShape, candidateShape, referenceDtype, candidateDtype,
+                numel, tolerance, metrics, referenceStats, candidateStats, referenceHistogram, candidateHistogram,
+                diffHistogram, image, referenceShape != null && candidateShape != null ? Match.NAME : null);
+    }
+
+    /** Whether this layer is present on one side only. */
+    public boolean isUnpaired() {
+        return status == Status.ONLY_IN_REFERENCE || status == Status.ONLY_IN_CANDIDATE;
+    }
 
     /** Whether this layer counts as a divergence when searching for the first one. */
     public boolean isDivergence() {

@@ -15,16 +15,23 @@ import java.util.Map;
  * @param candidate the candidate archive's path
  * @param backend   the backend that computed it, e.g. {@code cpu-native}
  * @param layers    reference layers in the reference's order, then candidate-only layers in theirs
+ * @param unpairedAllowed whether layers present on one side only are reported without failing
  */
-public record Report(String reference, String candidate, String backend, List<LayerReport> layers) {
+public record Report(String reference, String candidate, String backend, List<LayerReport> layers,
+                     boolean unpairedAllowed) {
 
     /** Exit status when every paired layer is within tolerance and nothing is unpaired. */
     public static final int EXIT_OK = 0;
-    /** Exit status when any layer diverged, mismatched in shape or is unpaired. */
+    /** Exit status when any layer diverged, mismatched in shape or is unpaired (unless allowed). */
     public static final int EXIT_DIVERGED = 1;
 
     public Report {
         layers = List.copyOf(layers);
+    }
+
+    /** A report in which unpaired layers fail. */
+    public Report(String reference, String candidate, String backend, List<LayerReport> layers) {
+        this(reference, candidate, backend, layers, false);
     }
 
     /**
@@ -77,9 +84,14 @@ public record Report(String reference, String candidate, String backend, List<La
         return layers.stream().filter(l -> l.status() == status).count();
     }
 
-    /** Whether every paired layer is within tolerance and no layer is unpaired. */
+    /** Whether every paired layer is within tolerance and no layer is unpaired (or unpaired layers are allowed). */
     public boolean passed() {
-        return layers.stream().noneMatch(l -> l.status().isFailure());
+        return layers.stream().noneMatch(this::fails);
+    }
+
+    /** Whether this layer makes the comparison fail. */
+    public boolean fails(LayerReport layer) {
+        return layer.status().isFailure() && !(unpairedAllowed && layer.isUnpaired());
     }
 
     /** {@link #EXIT_OK} or {@link #EXIT_DIVERGED}. */

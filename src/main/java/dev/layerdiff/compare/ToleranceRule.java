@@ -1,7 +1,5 @@
 package dev.layerdiff.compare;
 
-import java.util.regex.Pattern;
-
 /**
  * A per-layer tolerance, {@code GLOB=RTOL,ATOL}: layers whose name matches the glob ({@code *} any run
  * of characters, {@code ?} one character, everything else literal; matched against the whole name)
@@ -25,18 +23,6 @@ public record ToleranceRule(String glob, Tolerance tolerance) {
 
     /** Whether this rule applies to a layer name. */
     public boolean matches(String name) {
-        return toRegex(glob).matcher(name).matches();
-    }
-
-    private static Pattern toRegex(String glob) {
-        StringBuilder re = new StringBuilder();
-        for (char ch : glob.toCharArray()) {
-            switch (ch) {
-                case '*' -> re.append(".*");
-                case '?' -> re.append('.');
-                default -> re.append(Pattern.quote(String.valueOf(ch)));
-            }
-        }
-        return Pattern.compile(re.toString(), Pattern.DOTALL);
+        return Glob.of(glob).matches(name);
     }
 }

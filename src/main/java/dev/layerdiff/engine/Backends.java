@@ -34,7 +34,8 @@ public final class Backends {
     /**
      * Returns a backend for a device, which the caller closes: CPU, CUDA (throwing {@link BackendUnavailableException} with the
      * reason if it cannot run), or for AUTO the CUDA backend when its probe succeeds, else the CPU (logging
-     * why, once).
+     * why, once, at FINE: the fallback is the normal case on most machines; {@link #cudaUnavailabilityCause()}
+     * says it to whoever asks).
      */
     public static CompareBackend select(Device device) {
         return switch (device) {
@@ -51,7 +52,7 @@ public final class Backends {
                 if (cuda != null) yield cuda;
                 if (!loggedFallback) {
                     loggedFallback = true;
-                    LOG.info(() -> "using the CPU backend: " + describe(cudaCause));
+                    LOG.fine(() -> "using the CPU backend: " + describe(cudaCause));
                 }
                 yield cpu();
             }

@@ -42,6 +42,12 @@ public interface CompareBackend extends AutoCloseable {
     interface ResultSink {
         /** Pair {@code task} (its index in the task list) is complete. */
         void accept(int task, PairResult result);
+
+        /**
+         * Part of pair {@code task} is read: {@code bytes} of both sides, for a progress display. Optional
+         * for a backend (a pair's {@link #accept} means all of it), and never a pair's last word.
+         */
+        default void progressed(int task, long bytes) {}
     }
 
     /** Summarizes each tensor on its own. */

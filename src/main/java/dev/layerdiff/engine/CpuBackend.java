@@ -63,6 +63,7 @@ public final class CpuBackend implements CompareBackend {
         List<Future<?>> futures = new ArrayList<>();
         for (int p = 0; p < tasks.size(); p++) {
             PairTask task = tasks.get(p);
+            int index = p;
             Chunks chunks = new Chunks(task.reference().numel(), chunkElements);
             boolean random = task.reference().data().isRandomAccess() && task.candidate().data().isRandomAccess();
             // A sequential pair is one task that runs its chunks in order.
@@ -73,9 +74,14 @@ public final class CpuBackend implements CompareBackend {
             if (parts > 0 && !random) {
                 futures.add(pool.submit(() -> io(() -> runSequential(job, image, chunks), sides)));
             } else {
+                long elementBytes = task.reference().dtype().byteSize() + task.candidate().dtype().byteSize();
                 for (int c = 0; c < parts; c++) {
                     int chunk = c;
-                    futures.add(pool.submit(() -> io(() -> runChunk(job, image, chunks, chunk), sides)));
+                    long bytes = chunks.length(chunk) * elementBytes;
+                    futures.add(pool.submit(() -> io(() -> {
+                        runChunk(job, image, chunks, chunk);
+                        sink.progressed(index, bytes);
+                    }, sides)));
                 }
             }
         }

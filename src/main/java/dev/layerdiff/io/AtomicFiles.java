@@ -18,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.security.SecureRandom;
 
 /**
  * Writes files so that readers see either the old file or the complete new one, never a torn write:
@@ -26,6 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * shutdown hook, and a failure to write names the target, never the temporary file.
  */
 public final class AtomicFiles {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private AtomicFiles() {}
 
     /** Temporary files being written now; the shutdown hook removes what is left of them. */
@@ -53,7 +56,7 @@ public final class AtomicFiles {
         Path tmp;
         try {
             Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + absolute.getFileName(), ".tmp");
+            tmp = createTemporary(dir, "." + absolute.getFileName());
         } catch (IOException e) {
             throw cannotWrite(target, e);
         }
@@ -175,6 +178,22 @@ public final class AtomicFiles {
                 out.flush();
             } catch (IOException e) {
                 throw new StreamFailure(e);
+            }
+        }
+    }
+
+    /**
+     * A new empty file beside the target, created with the mode the umask leaves of 0666 (as the shell's
+     * {@code >} does): {@link Files#createTempFile} makes it 0600, and the rename would hand that to the
+     * report or dump everyone else is meant to read.
+     */
+    private static Path createTemporary(Path dir, String prefix) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Path tmp = dir.resolve(prefix + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+            try {
+                return Files.createFile(tmp);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt == 100) throw e;
             }
         }
     }

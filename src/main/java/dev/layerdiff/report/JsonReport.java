@@ -67,6 +67,7 @@ public final class JsonReport {
             g.writeStringField("backend", report.backend());
             g.writeStringField("verdict", report.passed() ? "ok" : "diverged");
             g.writeNumberField("exit_code", report.exitCode());
+            g.writeBooleanField("unpaired_allowed", report.unpairedAllowed());
             g.writeObjectFieldStart("summary");
             g.writeNumberField("layers", report.layers().size());
             for (Status s : Status.values()) g.writeNumberField(s.jsonName(), report.count(s));
@@ -210,6 +211,7 @@ public final class JsonReport {
         if (l.candidateName() != null && !l.candidateName().equals(l.name())) {
             g.writeStringField("candidate_name", l.candidateName());
         }
+        if (l.pairedBy() != null) g.writeStringField("paired_by", l.pairedBy().jsonName());
         g.writeStringField("group", l.group().jsonName());
         g.writeNumberField("order", l.order());
         g.writeStringField("status", l.status().jsonName());

@@ -2,6 +2,7 @@ package dev.layerdiff.report;
 
 import dev.layerdiff.compare.Group;
 import dev.layerdiff.compare.LayerReport;
+import dev.layerdiff.compare.PairingPlan.Match;
 import dev.layerdiff.compare.Report;
 import dev.layerdiff.compare.Status;
 import dev.layerdiff.diagnosis.Diagnosis;
@@ -14,26 +15,33 @@ import dev.layerdiff.diagnosis.Verdict;
 import dev.layerdiff.io.Printable;
 import dev.layerdiff.stats.DiffMetrics;
 import dev.layerdiff.stats.SideStats;
+import dev.layerdiff.tensor.Shapes;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.StringJoiner;
 
 /**
- * The human view of a report: one row per layer (layer, status, max_abs, max_rel, cosine, mismatched;
- * with a diagnosis also the relative error, its size in units of the noise floor and the layer's role),
- * each group's first divergence marked; with a diagnosis, each group's verdict and suspects under the
- * table; then a one-line verdict.
+ * The human view of a report: one row per layer (layer, status, max_abs, max_rel, cosine, mismatched,
+ * where the worst element is; with a diagnosis also the relative error, its size in units of the noise
+ * floor and the layer's role; the dtypes, shapes and NaN/Inf counts of the two sides when they matter),
+ * each group's first divergence marked; how pairs were made when not by name; with a diagnosis, each
+ * group's verdict and suspects under the table; then a one-line verdict. Colour is the caller's choice
+ * (a terminal that wants it); the text is the same without.
  */
 public final class TerminalTable {
-    private static final String[] HEADER = {"layer", "status", "max_abs", "max_rel", "cosine", "mismatched"};
+    private static final String[] HEADER = {"layer", "status", "max_abs", "max_rel", "cosine", "mismatched", "worst at"};
     private static final String[] DIAGNOSIS_HEADER = {"rel_err", "units", "role"};
+    private static final String DTYPE_HEADER = "dtype ref|cand";
+    private static final String SHAPE_HEADER = "shape ref|cand";
     private static final String NONFINITE_HEADER = "nan/inf ref|cand";
-    /** Left-aligned columns: layer, status and role. */
-    private static final Set<String> LEFT = Set.of("layer", "status", "role");
+    /** Left-aligned columns. */
+    private static final Set<String> LEFT = Set.of("layer", "status", "worst at", "role", DTYPE_HEADER, SHAPE_HEADER);
 
     private TerminalTable() {}
 
@@ -42,19 +50,32 @@ public final class TerminalTable {
         print(report, null, out);
     }
 
-    /** Prints the table, the diagnosis (when not null) and the verdict. */
+    /** Prints the table, the diagnosis (when not null) and the verdict, without colour. */
     public static void print(Report report, Diagnosis diagnosis, PrintWriter out) {
+        print(report, diagnosis, out, false);
+    }
+
+    /** Prints the table, the diagnosis (when not null) and the verdict; {@code colour}: with ANSI colours. */
+    public static void print(Report report, Diagnosis diagnosis, PrintWriter out, boolean colour) {
+        Ansi ansi = new Ansi(colour);
         Map<Group, LayerReport> first = report.firstDivergence();
         List<LayerReport> layers = diagnosis == null ? report.layers() : walkOrder(report);
         boolean nonfinite = layers.stream().anyMatch(l -> nonfinite(l.referenceStats()) || nonfinite(l.candidateStats()));
+        boolean dtypes = layers.stream().anyMatch(TerminalTable::dtypesDiffer);
+        boolean shapes = layers.stream().anyMatch(l -> l.status() == Status.SHAPE_MISMATCH);
         List<String> header = new ArrayList<>(List.of(HEADER));
         if (diagnosis != null) header.addAll(List.of(DIAGNOSIS_HEADER));
+        if (dtypes) header.add(DTYPE_HEADER);
+        if (shapes) header.add(SHAPE_HEADER);
         if (nonfinite) header.add(NONFINITE_HEADER);
         List<String[]> rows = new ArrayList<>();
         rows.add(header.toArray(String[]::new));
         for (LayerReport l : layers) {
             List<String> row = new ArrayList<>(List.of(row(l)));
             if (diagnosis != null) row.addAll(List.of(diagnosisCells(diagnosis.layers().get(l.name()))));
+            if (dtypes) row.add(dtypesDiffer(l) ? l.referenceDtype().displayName() + "|" + l.candidateDtype().displayName() : "");
+            if (shapes) row.add(l.status() == Status.SHAPE_MISMATCH
+                    ? Shapes.format(l.referenceShape()) + "|" + Shapes.format(l.candidateShape()) : "");
             if (nonfinite) row.add(nonfiniteCell(l));
             rows.add(row.toArray(String[]::new));
         }
@@ -63,24 +84,58 @@ public final class TerminalTable {
 
         for (int k = 0; k < rows.size(); k++) {
             String[] r = rows.get(k);
+            LayerReport l = k == 0 ? null : layers.get(k - 1);
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < r.length; i++) {
                 String cell = LEFT.contains(header.get(i)) ? pad(r[i], width[i]) : padLeft(r[i], width[i]);
+                if (l != null) cell = ansi.cell(header.get(i), r[i], cell);
                 line.append(cell).append(i + 1 < r.length ? "  " : "");
             }
-            if (k > 0) {
-                LayerReport l = layers.get(k - 1);
+            if (l != null) {
                 for (Map.Entry<Group, LayerReport> e : first.entrySet()) {
-                    if (e.getValue() == l) line.append("  <- first divergence (").append(e.getKey().jsonName()).append(')');
+                    if (e.getValue() == l) line.append(ansi.bold("  <- first divergence (" + e.getKey().jsonName() + ")"));
                 }
             }
             out.println(line.toString().stripTrailing());
         }
         out.println();
+        printPairing(report, out);
         if (diagnosis != null) printDiagnosis(diagnosis, out);
-        out.println(verdict(report, diagnosis));
+        out.println(ansi.verdict(verdict(report, diagnosis), report.passed()));
         out.flush();
     }
+
+    /** How pairs were made, for every rule but the plain name: the reader must know which tensor met which. */
+    private static void printPairing(Report report, PrintWriter out) {
+        Map<Match, List<LayerReport>> by = new EnumMap<>(Match.class);
+        for (LayerReport l : report.layers()) {
+            if (l.pairedBy() != null && l.pairedBy() != Match.NAME) by.computeIfAbsent(l.pairedBy(), m -> new ArrayList<>()).add(l);
+        }
+        if (by.isEmpty()) return;
+        for (Map.Entry<Match, List<LayerReport>> e : by.entrySet()) {
+            List<LayerReport> ls = e.getValue();
+            LayerReport one = ls.get(0);
+            out.println(switch (e.getKey()) {
+                case LAYOUT -> "paired across dump layouts: " + ls.size() + " layer" + (ls.size() == 1 ? "" : "s") + " (e.g. "
+                        + Printable.of(one.name() + " ~ " + one.candidateName()) + "); rows carry the reference's names";
+                case SINGLE -> "paired the only tensor of each side: " + Printable.of(one.name() + " ~ " + one.candidateName());
+                case ORDER -> "paired by position and shape (--match order): " + ls.size() + " layer"
+                        + (ls.size() == 1 ? "" : "s") + ", shown as REFERENCE ~ CANDIDATE";
+                case NAME -> throw new AssertionError();
+            });
+        }
+        out.println();
+    }
+
+    /** The layer as the table names it: both names when the pairing did not go by name. */
+    static String display(LayerReport l) {
+        return Printable.of(l.pairedBy() != null && l.pairedBy().namesDiffer() ? l.name() + " ~ " + l.candidateName() : l.name());
+    }
+
+    private static boolean dtypesDiffer(LayerReport l) {
+        return l.referenceDtype() != null && l.candidateDtype() != null && l.referenceDtype() != l.candidateDtype();
+    }
+
 
     /** Compared layers group by group in walk order (gradients from the output backward), then the unpaired ones. */
     static List<LayerReport> walkOrder(Report report) {
@@ -132,8 +187,14 @@ public final class TerminalTable {
     /** One line: the verdict of the comparison and of its diagnosis (null: none). */
     public static String verdict(Report report, Diagnosis diagnosis) {
         long compared = report.count(Status.OK) + report.count(Status.DIVERGED);
+        long onlyRef = report.count(Status.ONLY_IN_REFERENCE);
+        long onlyCand = report.count(Status.ONLY_IN_CANDIDATE);
+        String allowed = report.unpairedAllowed() ? " (allowed)" : "";
         if (report.passed()) {
-            return "OK: all " + compared + " layers within tolerance (" + report.backend() + ")";
+            String ok = "OK: all " + compared + " layers within tolerance (" + report.backend() + ")";
+            if (onlyRef > 0) ok += "; " + onlyRef + " only in reference" + allowed;
+            if (onlyCand > 0) ok += "; " + onlyCand + " only in candidate" + allowed;
+            return ok;
         }
         List<String> parts = new ArrayList<>();
         for (Map.Entry<Group, LayerReport> e : report.firstDivergence().entrySet()) {
@@ -151,15 +212,14 @@ public final class TerminalTable {
                             num(l.metrics().maxAbs()));
             String kind = gd == null ? "" : gd.verdict() == Verdict.BUG ? " (inherited bug)" : gd.verdict() == Verdict.NOISE
                     ? " (noise)" : "";
-            parts.add(e.getKey().jsonName() + " first diverge at " + Printable.of(l.name()) + " (" + what + ")" + kind);
+            parts.add(e.getKey().jsonName() + " first diverge at " + display(l) + " (" + what + ")" + kind);
         }
         long diverged = report.count(Status.DIVERGED) + report.count(Status.SHAPE_MISMATCH);
         if (diverged > 0) parts.add(diverged + " of " + (compared + report.count(Status.SHAPE_MISMATCH)) + " paired layers diverged");
-        long onlyRef = report.count(Status.ONLY_IN_REFERENCE);
-        long onlyCand = report.count(Status.ONLY_IN_CANDIDATE);
-        if (onlyRef > 0) parts.add(onlyRef + " only in reference");
-        if (onlyCand > 0) parts.add(onlyCand + " only in candidate");
-        String head = diagnosis == null ? "DIVERGED" : diagnosis.hasBug() ? "DIVERGED (bug)" : "DIVERGED (noise only)";
+        if (onlyRef > 0) parts.add(onlyRef + " only in reference" + allowed);
+        if (onlyCand > 0) parts.add(onlyCand + " only in candidate" + allowed);
+        String head = diverged == 0 ? "UNPAIRED" // nothing compared differs: the failure is what could not be paired
+                : diagnosis == null ? "DIVERGED" : diagnosis.hasBug() ? "DIVERGED (bug)" : "DIVERGED (noise only)";
         return head + ": " + String.join("; ", parts);
     }
 
@@ -167,12 +227,21 @@ public final class TerminalTable {
         DiffMetrics m = l.metrics();
         if (m == null) {
             String detail = l.status() == Status.SHAPE_MISMATCH ? "" : "-";
-            return new String[] {Printable.of(l.name()), l.status().jsonName(), detail, detail, detail, detail};
+            return new String[] {display(l), l.status().jsonName(), detail, detail, detail, detail, detail};
         }
         boolean anyFinite = m.finitePairs() > 0;
-        return new String[] {Printable.of(l.name()), l.status().jsonName(), anyFinite ? num(m.maxAbs()) : "-",
+        return new String[] {display(l), l.status().jsonName(), anyFinite ? num(m.maxAbs()) : "-",
                 anyFinite ? num(m.maxRel()) : "-", anyFinite ? String.format(Locale.ROOT, "%.6f", m.cosine()) : "-",
-                m.mismatched() + "/" + l.numel()};
+                m.mismatched() + "/" + l.numel(), worstAt(l, m)};
+    }
+
+    /** The position of max_abs as indices, {@code [2,1,9,0]}: where to look first. */
+    private static String worstAt(LayerReport l, DiffMetrics m) {
+        if (m.maxAbsIndex() < 0 || m.maxAbs() == 0) return "-";
+        long[] at = Shapes.unravel(m.maxAbsIndex(), l.referenceShape());
+        StringJoiner j = new StringJoiner(",", "[", "]");
+        for (long i : at) j.add(Long.toString(i));
+        return j.toString();
     }
 
     private static String[] diagnosisCells(LayerDiagnosis d) {

@@ -20,7 +20,7 @@ public final class Shapes {
         return j.toString();
     }
 
-    /** The multi-index of a flat C-order index. */
+    /** The C-order multi-index of a flat index; all zeros when a dimension is 0. */
     public static long[] unravel(long index, long[] shape) {
         long[] pos = new long[shape.length];
         for (int i = shape.length - 1; i >= 0; i--) {

@@ -112,6 +112,23 @@ class CaptureCliTest {
                 "grad/layers.1.dropout", "grad/layers.1.dropout1", "grad/layers.1.dropout2");
     }
 
+    /** The same run, made to pass: --skip leaves the eight out on both sides, --allow-unpaired reports them and passes. */
+    @Test
+    void compareModelSkipsOrAllowsTheGradientsTheReferenceLacks() {
+        String[] base = {"compare-model", model("transformer.ts.pt"), "--input", model("transformer_inputs.pt"), "--grads",
+                fixture("tf_ref_cpu.safetensors"), "--rtol", "1e-4", "--atol", "1e-5", "--quiet"};
+        List<String> skipped = new ArrayList<>(List.of(base));
+        skipped.addAll(List.of(TF_GRADS_THE_REFERENCE_LACKS));
+        Run skip = run(skipped.toArray(String[]::new));
+        assertThat(skip.exit()).as(skip.out() + skip.err()).isZero();
+        assertThat(skip.out()).startsWith("OK: all 35 layers within tolerance").doesNotContain("only in");
+        List<String> allowed = new ArrayList<>(List.of(base));
+        allowed.add("--allow-unpaired");
+        Run allow = run(allowed.toArray(String[]::new));
+        assertThat(allow.exit()).as(allow.out() + allow.err()).isZero();
+        assertThat(allow.out()).startsWith("OK: all 35 layers within tolerance").contains("; 8 only in candidate (allowed)");
+    }
+
     @Test
     void paramGradsEqualPyTorchsThroughTorchSaveDump() {
         Path out = tmp.resolve("cnn.safetensors");

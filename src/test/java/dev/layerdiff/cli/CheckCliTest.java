@@ -51,7 +51,7 @@ class CheckCliTest {
 
     @Test
     void jsonHasTheFindingsKeysWithNullWhereNoIndicesApply() throws IOException {
-        Path json = tmp.resolve("out/check.json");
+        Path json = Files.createDirectory(tmp.resolve("out")).resolve("check.json");
         Run r = run("check", archive("cnn2_fp16_overflow"), "--json", json.toString());
         assertThat(r.exit()).isEqualTo(1);
         JsonNode root = new ObjectMapper().readTree(json.toFile());

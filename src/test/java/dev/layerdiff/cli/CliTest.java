@@ -211,7 +211,7 @@ class CliTest {
 
     @Test
     void jsonReportFollowsTheSchema() throws IOException {
-        Path json = tmp.resolve("sub/report.json");
+        Path json = Files.createDirectory(tmp.resolve("sub")).resolve("report.json");
         Run r = run("compare", fixture("cnn_ref_cpu.npz"), fixture("cnn_bug_trainmode.npz"), "--json", json.toString(), "--quiet");
         assertThat(r.exit()).isEqualTo(1);
         JsonNode root = new ObjectMapper().readTree(json.toFile());

@@ -1,0 +1,24 @@
+package dev.layerdiff.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+
+/** {@code --json -}: the JSON a report writer produces, on the command's stdout. */
+final class JsonOutput {
+    private JsonOutput() {}
+
+    interface Writer {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** The writer's bytes go through the command's (character) stdout, so tests and picocli see them where they see the rest. */
+    static void toStdout(PrintWriter out, Writer writer) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        writer.writeTo(bytes);
+        out.println(bytes.toString(StandardCharsets.UTF_8));
+        out.flush();
+    }
+}
