@@ -121,7 +121,27 @@ public final class LayerDiff {
             }
             results[i] = r;
         });
+        return assemble(plan, refs, cands, Arrays.asList(results));
+    }
 
+    /**
+     * The report of a plan whose compared rows were computed elsewhere (on other machines, chunk by
+     * chunk): {@code results} in the order of {@link PairingPlan#compared()}. Summarizes the unpaired
+     * tensors through this backend and assembles the layers as {@link #run} does.
+     *
+     * @throws IllegalArgumentException if there is not one result per compared row
+     * @throws IOException if tensor data of an unpaired tensor cannot be read
+     */
+    public Report assemble(PairingPlan plan, Archive reference, Archive candidate, List<PairResult> results)
+            throws IOException {
+        int compared = plan.compared().size();
+        if (results.size() != compared) {
+            throw new IllegalArgumentException(results.size() + " results for a plan of " + compared + " compared layers");
+        }
+        return assemble(plan, new Tensors(reference), new Tensors(candidate), results);
+    }
+
+    private Report assemble(PairingPlan plan, Tensors refs, Tensors cands, List<PairResult> results) throws IOException {
         List<TensorEntry> unpaired = new ArrayList<>();
         for (Pair p : plan.pairs()) {
             if (p.kind() == Kind.COMPARE) continue;
@@ -136,14 +156,14 @@ public final class LayerDiff {
             TensorEntry ref = p.referenceName() == null ? null : refs.get(p.referenceName());
             TensorEntry cand = p.candidateName() == null ? null : cands.get(p.candidateName());
             if (p.kind() == Kind.COMPARE) {
-                layers.add(compared(p, ref, cand, results[task++]));
+                layers.add(compared(p, ref, cand, results.get(task++)));
             } else {
                 TensorSummary rs = ref == null ? null : summaries.get(summary++);
                 TensorSummary cs = cand == null ? null : summaries.get(summary++);
                 layers.add(unpaired(p, ref, cand, rs, cs));
             }
         }
-        return new Report(reference.path().toString(), candidate.path().toString(), backend.name(), layers);
+        return new Report(refs.archive.path().toString(), cands.archive.path().toString(), backend.name(), layers);
     }
 
     /** The backend's tasks for these rows of a plan (all of kind {@link Kind#COMPARE}), for a pass of one's own. */

@@ -1,5 +1,6 @@
 package dev.layerdiff.stats;
 
+import java.io.Serializable;
 import java.util.Arrays;
 
 /**
@@ -9,7 +10,9 @@ import java.util.Arrays;
  * (either sign), NaNs and infinities have bins of their own. The exponent is that of the value as a
  * double ({@link Math#getExponent(double)}), so every backend bins identically and counts match exactly.
  */
-public final class Histogram {
+public final class Histogram implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     public static final int MIN_EXPONENT = -64;
     public static final int MAX_EXPONENT = 63;
     public static final int BINS = MAX_EXPONENT - MIN_EXPONENT + 1;
