@@ -54,6 +54,8 @@ final class Outputs {
             rows.addAll(table.rows(pairs.get(i), o));
         }
         atomically(new Path(out, SUMMARY), s -> summary(pairs, outcomes, s));
+        // The table has more columns than Spark prints in a plan by default; it would warn once per job.
+        spark.conf().set("spark.sql.debug.maxToStringFields", Math.max(100, table.schema().size()));
         spark.createDataFrame(rows, table.schema()).coalesce(1).write().mode(SaveMode.Overwrite)
                 .parquet(new Path(out, LAYERS).toString());
     }
