@@ -11,6 +11,7 @@ import dev.layerdiff.tensor.TensorEntry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -128,7 +129,28 @@ public final class LayerDiff {
                 if (counted != null) counted.add(task, bytes, false);
             }
         });
+        return assemble(plan, refs, cands, Arrays.asList(results), options.allowUnpaired());
+    }
 
+    /**
+     * The report of a plan whose compared rows were computed elsewhere (on other machines, chunk by
+     * chunk): {@code results} in the order of {@link PairingPlan#compared()}. Summarizes the unpaired
+     * tensors through this backend and assembles the layers as {@link #run} does.
+     *
+     * @throws IllegalArgumentException if there is not one result per compared row
+     * @throws IOException if tensor data of an unpaired tensor cannot be read
+     */
+    public Report assemble(PairingPlan plan, Archive reference, Archive candidate, List<PairResult> results)
+            throws IOException {
+        int compared = plan.compared().size();
+        if (results.size() != compared) {
+            throw new IllegalArgumentException(results.size() + " results for a plan of " + compared + " compared layers");
+        }
+        return assemble(plan, new Tensors(reference), new Tensors(candidate), results, false);
+    }
+
+    private Report assemble(PairingPlan plan, Tensors refs, Tensors cands, List<PairResult> results,
+                            boolean allowUnpaired) throws IOException {
         List<TensorEntry> unpaired = new ArrayList<>();
         for (Pair p : plan.pairs()) {
             if (p.kind() == Kind.COMPARE) continue;
@@ -143,15 +165,15 @@ public final class LayerDiff {
             TensorEntry ref = p.referenceName() == null ? null : refs.get(p.referenceName());
             TensorEntry cand = p.candidateName() == null ? null : cands.get(p.candidateName());
             if (p.kind() == Kind.COMPARE) {
-                layers.add(compared(p, ref, cand, results[task++]));
+                layers.add(compared(p, ref, cand, results.get(task++)));
             } else {
                 TensorSummary rs = ref == null ? null : summaries.get(summary++);
                 TensorSummary cs = cand == null ? null : summaries.get(summary++);
                 layers.add(unpaired(p, ref, cand, rs, cs));
             }
         }
-        return new Report(reference.path().toString(), candidate.path().toString(), backend.name(), layers,
-                options.allowUnpaired());
+        return new Report(refs.archive.path().toString(), cands.archive.path().toString(), backend.name(), layers,
+                allowUnpaired);
     }
 
     /** Hands a diverged layer's image to the sink at once and keeps the result without it. */

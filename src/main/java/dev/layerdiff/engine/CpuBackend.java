@@ -121,6 +121,37 @@ public final class CpuBackend implements CompareBackend {
         job.chunkDone(0, all);
     }
 
+    /** Elements per chunk: the unit in which {@link #compare} splits a random-access pair and merges it back. */
+    public int chunkElements() {
+        return chunkElements;
+    }
+
+    /**
+     * Compares chunk {@code c} (of {@link Chunks} by {@link #chunkElements()}) of a random-access pair on the
+     * calling thread, without an image: the partial {@link #compare} computes for that chunk. Folding every
+     * chunk's partial in chunk order into a fresh {@link PairPartial} and taking {@link PairPartial#toResult}
+     * gives {@link #compare}'s result bit for bit, wherever each chunk ran.
+     */
+    public PairPartial compareChunk(PairTask task, int c) throws IOException {
+        TensorEntry ref = task.reference(), cand = task.candidate();
+        if (!ref.data().isRandomAccess() || !cand.data().isRandomAccess()) {
+            throw new IllegalArgumentException(ref.name() + ": a streamed tensor cannot be read by chunks out of order");
+        }
+        Chunks chunks = new Chunks(ref.numel(), chunkElements);
+        if (c < 0 || c >= chunks.count()) {
+            throw new IndexOutOfBoundsException("chunk " + c + " of " + ref.name() + ", which has " + chunks.count()
+                    + " (" + ref.numel() + " elements, " + chunkElements + " per chunk)");
+        }
+        PairPartial p = new PairPartial(task.rtol(), task.atol(), task.equalNan(), null);
+        try {
+            io(() -> kernel.compare(read(ref, chunks.first(c), chunks.length(c)), ref.dtype(),
+                    read(cand, chunks.first(c), chunks.length(c)), cand.dtype(), chunks.length(c), chunks.first(c), p), ref, cand);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        return p;
+    }
+
     @Override
     public List<TensorSummary> summarize(List<TensorEntry> tensors) throws IOException {
         TensorSummary[] results = new TensorSummary[tensors.size()];

@@ -1,7 +1,6 @@
 package dev.layerdiff.engine;
 
 import dev.layerdiff.stats.DiffImage;
-import dev.layerdiff.stats.PairResult;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -78,8 +77,7 @@ public final class PairJob {
         } finally {
             release();
         }
-        sink.accept(index, new PairResult(all.toMetrics(), all.ref.toStats(), all.cand.toStats(), all.ref.histogram,
-                all.cand.histogram, all.diffHistogram, picture));
+        sink.accept(index, all.toResult(picture));
     }
 
     private void release() {

@@ -1,13 +1,19 @@
 package dev.layerdiff.engine;
 
+import dev.layerdiff.stats.DiffImage;
 import dev.layerdiff.stats.DiffMetrics;
 import dev.layerdiff.stats.Histogram;
+import dev.layerdiff.stats.PairResult;
+import java.io.Serializable;
 
 /**
  * Running comparison of one chunk of a pair (or, after merging, of the whole pair). Kernels update
- * the public fields directly; sums are over the pairs where both sides are finite.
+ * the public fields directly; sums are over the pairs where both sides are finite. Serializable, so
+ * that chunks compared on other machines can be merged in one place (the image stays behind).
  */
-public final class PairPartial {
+public final class PairPartial implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     /** Relative tolerance of the mismatch test. */
     public final double rtol;
     /** Absolute tolerance of the mismatch test. */
@@ -15,7 +21,7 @@ public final class PairPartial {
     /** Whether NaN against NaN is equal. */
     public final boolean equalNan;
     /** Where block maxima of |d| go, or null when no image was asked for. */
-    public final ImageAccumulator image;
+    public final transient ImageAccumulator image;
 
     /** The reference side. */
     public final SidePartial ref = new SidePartial();
@@ -62,6 +68,12 @@ public final class PairPartial {
             maxAbsIndex = o.maxAbsIndex;
         }
         maxRel = Math.max(maxRel, o.maxRel);
+    }
+
+    /** The pair's result once every chunk is merged in: metrics, both sides' statistics and histograms. */
+    public PairResult toResult(DiffImage picture) {
+        return new PairResult(toMetrics(), ref.toStats(), cand.toStats(), ref.histogram, cand.histogram,
+                diffHistogram, picture);
     }
 
     /** The final metrics, by the definitions of {@link DiffMetrics}. */

@@ -2,12 +2,15 @@ package dev.layerdiff.engine;
 
 import dev.layerdiff.stats.Histogram;
 import dev.layerdiff.stats.SideStats;
+import java.io.Serializable;
 
 /**
  * One side's running statistics over a chunk (or, after merging, a tensor). Kernels update the fields
  * directly; NaN, infinity and zero counts live in the histogram, so they are counted once.
  */
-public final class SidePartial {
+public final class SidePartial implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     /** Elements seen. */
     public long count;
     /** Smallest finite value ({@link Math#min} order, so -0.0 sorts below 0.0 in every backend). */

@@ -8,7 +8,7 @@ import java.util.Arrays;
  * infinite difference, {@code -1} for a pixel outside every tile (grid padding). Colouring, scale and
  * legend are the report's choice.
  */
-public record DiffImage(ImageLayout layout, double[] blockMax) {
+public record DiffImage(ImageLayout layout, double[] blockMax) implements java.io.Serializable {
     public DiffImage {
         if ((long) layout.width * layout.height != blockMax.length) {
             throw new IllegalArgumentException(blockMax.length + " block maxima, not " + layout.width + "x" + layout.height);

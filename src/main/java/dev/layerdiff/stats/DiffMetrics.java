@@ -15,7 +15,8 @@ package dev.layerdiff.stats;
  * @param finitePairs element pairs where both sides are finite
  */
 public record DiffMetrics(double maxAbs, long maxAbsIndex, double meanAbs, double maxRel, double rmse,
-                          double cosine, double sqnrDb, long mismatched, long finitePairs) {
+                          double cosine, double sqnrDb, long mismatched, long finitePairs)
+        implements java.io.Serializable {
 
     /**
      * ||cand - ref||_2 / ||ref||_2 over the finite pairs: 0 when they are equal, +Inf when the reference

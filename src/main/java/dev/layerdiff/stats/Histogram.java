@@ -1,5 +1,7 @@
 package dev.layerdiff.stats;
 
+import java.io.Serializable;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -13,7 +15,9 @@ import java.util.Objects;
  * cover a few dozen binades at most, a tiny tensor's a handful, and a dump of a million tensors holds
  * three histograms each (2 x {@value #BINS} longs would be 6 KB per layer).
  */
-public final class Histogram {
+public final class Histogram implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     public static final int MIN_EXPONENT = -64;
     public static final int MAX_EXPONENT = 63;
     public static final int BINS = MAX_EXPONENT - MIN_EXPONENT + 1;

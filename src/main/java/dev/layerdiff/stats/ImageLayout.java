@@ -10,7 +10,9 @@ import java.util.Arrays;
  * full element grid is reduced by block maximum to at most {@value #MAX_PIXELS} pixels a side.
  * Shared by every backend so their images agree pixel for pixel.
  */
-public final class ImageLayout {
+public final class ImageLayout implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     /** Largest width and height in pixels. */
     public static final int MAX_PIXELS = 1024;
 

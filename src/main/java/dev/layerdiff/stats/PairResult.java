@@ -8,7 +8,7 @@ package dev.layerdiff.stats;
  */
 public record PairResult(DiffMetrics metrics, SideStats referenceStats, SideStats candidateStats,
                          Histogram referenceHistogram, Histogram candidateHistogram, Histogram diffHistogram,
-                         DiffImage image) {
+                         DiffImage image) implements java.io.Serializable {
 
     /** The same result without its image (once the image has been written out). */
     public PairResult withoutImage() {

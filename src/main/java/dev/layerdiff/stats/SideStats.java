@@ -12,7 +12,8 @@ package dev.layerdiff.stats;
  * @param negInf -Inf elements
  */
 public record SideStats(long count, long finite, long nan, long posInf, long negInf,
-                        double min, double max, double mean, double std, double zeroFraction) {
+                        double min, double max, double mean, double std, double zeroFraction)
+        implements java.io.Serializable {
 
     /** +Inf and -Inf together. */
     public long inf() { return posInf + negInf; }

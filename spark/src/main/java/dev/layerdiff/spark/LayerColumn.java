@@ -1,0 +1,77 @@
+package dev.layerdiff.spark;
+
+import dev.layerdiff.compare.LayerReport;
+import dev.layerdiff.diagnosis.GroupDiagnosis;
+import dev.layerdiff.diagnosis.LayerDiagnosis;
+import dev.layerdiff.stats.DiffMetrics;
+import dev.layerdiff.tensor.DType;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * The per-layer columns of {@code layers.parquet}, after the pair's own ({@code pair}, its labels,
+ * {@code reference}, {@code candidate}). Named and valued as in the JSON report; numbers JSON cannot hold
+ * (an infinite SQNR, statistics without a finite value) are null here too. Executors fill rows from this
+ * table and the driver declares the schema from it.
+ */
+enum LayerColumn {
+    LAYER("layer", DataTypes.StringType, l -> l.layer.name()),
+    CANDIDATE_NAME("candidate_name", DataTypes.StringType, l -> l.layer.candidateName()),
+    GROUP("group", DataTypes.StringType, l -> l.layer.group().jsonName()),
+    ORDER("order", DataTypes.IntegerType, l -> l.layer.order()),
+    STATUS("status", DataTypes.StringType, l -> l.layer.status().jsonName()),
+    NUMEL("numel", DataTypes.LongType, l -> l.layer.numel()),
+    REFERENCE_DTYPE("reference_dtype", DataTypes.StringType, l -> dtype(l.layer.referenceDtype())),
+    CANDIDATE_DTYPE("candidate_dtype", DataTypes.StringType, l -> dtype(l.layer.candidateDtype())),
+    MAX_ABS("max_abs", DataTypes.DoubleType, l -> metric(l, DiffMetrics::maxAbs)),
+    MAX_ABS_INDEX("max_abs_index", DataTypes.LongType, l -> l.layer.metrics() == null ? null : l.layer.metrics().maxAbsIndex()),
+    MEAN_ABS("mean_abs", DataTypes.DoubleType, l -> metric(l, DiffMetrics::meanAbs)),
+    MAX_REL("max_rel", DataTypes.DoubleType, l -> metric(l, DiffMetrics::maxRel)),
+    RMSE("rmse", DataTypes.DoubleType, l -> metric(l, DiffMetrics::rmse)),
+    COSINE("cosine", DataTypes.DoubleType, l -> metric(l, DiffMetrics::cosine)),
+    SQNR_DB("sqnr_db", DataTypes.DoubleType, l -> metric(l, DiffMetrics::sqnrDb)),
+    MISMATCHED("mismatched", DataTypes.LongType, l -> l.layer.metrics() == null ? null : l.layer.metrics().mismatched()),
+    MISMATCHED_FRACTION("mismatched_fraction", DataTypes.DoubleType, l -> l.layer.metrics() == null ? null
+            : l.layer.numel() == 0 ? 0.0 : (double) l.layer.metrics().mismatched() / l.layer.numel()),
+    RTOL("rtol", DataTypes.DoubleType, l -> l.layer.tolerance() == null ? null : finite(l.layer.tolerance().rtol())),
+    ATOL("atol", DataTypes.DoubleType, l -> l.layer.tolerance() == null ? null : finite(l.layer.tolerance().atol())),
+    RELATIVE_ERROR("relative_error", DataTypes.DoubleType, l -> l.diagnosis == null ? null : finite(l.diagnosis.relativeError())),
+    ROLE("role", DataTypes.StringType, l -> l.diagnosis == null ? null : l.diagnosis.role().jsonName()),
+    FIRST_DIVERGENCE("first_divergence", DataTypes.BooleanType, l -> l.firstDivergence),
+    INTRODUCED("introduced", DataTypes.BooleanType, l -> l.group != null && l.layer.name().equals(l.group.introducedAt()));
+
+    /** One layer of one pair's report, with what the report and its diagnosis say about it. */
+    record Layer(LayerReport layer, LayerDiagnosis diagnosis, GroupDiagnosis group, boolean firstDivergence) {}
+
+    final String column;
+    final DataType type;
+    private final Function<Layer, Object> value;
+
+    LayerColumn(String column, DataType type, Function<Layer, Object> value) {
+        this.column = column;
+        this.type = type;
+        this.value = value;
+    }
+
+    /** A row's values in column order (String, Integer, Long, Double, Boolean or null: all serializable). */
+    static Object[] row(Layer layer) {
+        LayerColumn[] columns = values();
+        Object[] row = new Object[columns.length];
+        for (int i = 0; i < columns.length; i++) row[i] = columns[i].value.apply(layer);
+        return row;
+    }
+
+    private static Object metric(Layer l, ToDoubleFunction<DiffMetrics> f) {
+        return l.layer.metrics() == null ? null : finite(f.applyAsDouble(l.layer.metrics()));
+    }
+
+    private static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+
+    private static String dtype(DType d) {
+        return d == null ? null : d.displayName();
+    }
+}
