@@ -99,7 +99,7 @@ class ArchiveFormatsTest {
         Files.writeString(services.resolve(ArchiveFormat.class.getName()), RawF32Format.class.getName() + "\n");
         try (URLClassLoader loader = new URLClassLoader(new URL[] {tmp.resolve("plugin").toUri().toURL()}, getClass().getClassLoader())) {
             ArchiveFormats formats = ArchiveFormats.load(loader);
-            assertThat(formats.formats()).extracting(ArchiveFormat::name).containsExactly("npy", "npz", "safetensors", "pt", "dir", "raw");
+            assertThat(formats.formats()).extracting(ArchiveFormat::name).containsExactly("npy", "npz", "safetensors", "pt", "dir", "msprobe", "raw");
 
             byte[] raw = concat(RawF32Format.MAGIC, f32(1.5f, -2));
             try (Archive a = formats.open(TestFiles.write(tmp.resolve("acts.npy"), raw))) {
