@@ -14,14 +14,11 @@ import dev.layerdiff.compare.Status;
 import dev.layerdiff.compare.ToleranceRule;
 import dev.layerdiff.diagnosis.Diagnoser;
 import dev.layerdiff.diagnosis.Diagnosis;
-import dev.layerdiff.diagnosis.Health;
-import dev.layerdiff.diagnosis.HealthCheck;
+import dev.layerdiff.diagnosis.ComparisonHealth;
 import dev.layerdiff.diagnosis.Precision;
 import dev.layerdiff.diagnosis.Referee;
 import dev.layerdiff.diagnosis.SliceSource;
 import dev.layerdiff.engine.CompareBackend;
-import dev.layerdiff.stats.TensorSummary;
-import dev.layerdiff.tensor.TensorEntry;
 import dev.layerdiff.report.JsonReport;
 import dev.layerdiff.report.PngWriter;
 import dev.layerdiff.report.TerminalTable;
@@ -153,7 +150,7 @@ final class ComparisonFlags {
             if (!noDiagnosis) {
                 Referee gold = referee == null ? null : referee(diff, ref, cand, options);
                 diagnosis = new Diagnoser(computed, SliceSource.of(backend, plan, ref, cand, options), gold).diagnose(report);
-                diagnosis = withHealth(diagnosis, report, ref, cand, backend);
+                diagnosis = ComparisonHealth.of(diagnosis, report, ref, cand, backend);
             }
             if (html != null) page = page(diff, plan, ref, cand, options, report, diagnosis);
         }
@@ -166,36 +163,6 @@ final class ComparisonFlags {
         if (json != null) writeJson(report, diagnosis);
         if (page != null) HtmlReport.write(page, html);
         return failOnBug ? exitOnBug(report, diagnosis) : report.exitCode();
-    }
-
-    /**
-     * The health of both sides from the statistics the comparison already has; the dead-unit test's
-     * second read is held to a twentieth of the bytes compared per side (at least 64 MiB), so that the
-     * whole diagnosis stays a small share of the comparison.
-     */
-    private static Diagnosis withHealth(Diagnosis diagnosis, Report report, Archive ref, Archive cand,
-                                        CompareBackend backend) throws IOException {
-        Map<String, TensorSummary> refs = new HashMap<>(), cands = new HashMap<>();
-        long bytes = 0;
-        for (LayerReport l : report.layers()) {
-            if (l.referenceStats() != null) refs.put(l.name(), new TensorSummary(l.referenceStats(), l.referenceHistogram()));
-            if (l.candidateStats() != null) cands.put(l.candidateName(), new TensorSummary(l.candidateStats(), l.candidateHistogram()));
-        }
-        for (var t : ref.tensors()) bytes += t.byteSize();
-        for (var t : cand.tensors()) bytes += t.byteSize();
-        long budget = Math.max(64L << 20, bytes / 20);
-        return diagnosis.withHealth(health(ref, refs, backend, budget), health(cand, cands, backend, budget));
-    }
-
-    private static Health health(Archive archive, Map<String, TensorSummary> known, CompareBackend backend, long budget)
-            throws IOException {
-        List<TensorEntry> tensors = archive.tensors();
-        List<TensorEntry> missing = tensors.stream().filter(t -> !known.containsKey(t.name())).toList();
-        List<TensorSummary> read = backend.summarize(missing);
-        Map<String, TensorSummary> all = new HashMap<>(known);
-        for (int i = 0; i < missing.size(); i++) all.put(missing.get(i).name(), read.get(i));
-        return HealthCheck.check(archive.path().toString(), tensors, tensors.stream().map(t -> all.get(t.name())).toList(),
-                backend, budget);
     }
 
     private void writeJson(Report report, Diagnosis diagnosis) throws IOException {

@@ -8,6 +8,7 @@ import dev.layerdiff.compare.LayerDiff;
 import dev.layerdiff.compare.LayerReport;
 import dev.layerdiff.compare.PairingPlan;
 import dev.layerdiff.compare.Report;
+import dev.layerdiff.diagnosis.ComparisonHealth;
 import dev.layerdiff.diagnosis.Diagnoser;
 import dev.layerdiff.diagnosis.Diagnosis;
 import dev.layerdiff.diagnosis.GroupDiagnosis;
@@ -121,6 +122,7 @@ final class PairWork {
             CompareBackend backend = Engines.backend(settings.deviceChoice());
             SliceSource slices = SliceSource.of(backend, plan, o.reference, o.candidate, settings.compareOptions());
             diagnosis = new Diagnoser(settings.precisionOrNull(), slices).diagnose(report);
+            diagnosis = ComparisonHealth.of(diagnosis, report, o.reference, o.candidate, backend);
         }
         ByteArrayOutputStream json = new ByteArrayOutputStream();
         JsonReport.write(report, diagnosis, json);

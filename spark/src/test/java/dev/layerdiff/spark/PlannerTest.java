@@ -51,7 +51,7 @@ class PlannerTest {
         List<PairingPlan.Pair> pairs = new ArrayList<>();
         List<Planned.RowSize> sizes = new ArrayList<>();
         for (int i = 0; i < rows.length; i++) {
-            pairs.add(new PairingPlan.Pair(rows[i].name, rows[i].name, rows[i].name, i, Kind.COMPARE, new Tolerance(0, 0)));
+            pairs.add(new PairingPlan.Pair(rows[i].name, rows[i].name, rows[i].name, i, Kind.COMPARE, new Tolerance(0, 0), PairingPlan.Match.NAME));
             sizes.add(new Planned.RowSize(rows[i].numel, 8 * rows[i].numel, rows[i].randomAccess));
         }
         return new Planned(PAIR, new PairingPlan(pairs), sizes);
