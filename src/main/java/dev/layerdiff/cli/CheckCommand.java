@@ -72,7 +72,7 @@ final class CheckCommand implements Callable<Integer> {
         }
         out.println(summary(health));
         out.flush();
-        if (Outputs.isStdout(json)) JsonOutput.toStdout(spec.commandLine().getOut(), o -> HealthJson.write(health, o));
+        if (Outputs.isStdout(json)) Stdout.print(spec.commandLine().getOut(), o -> HealthJson.write(health, o));
         else if (json != null) HealthJson.write(health, json);
         return health.exitCode();
     }

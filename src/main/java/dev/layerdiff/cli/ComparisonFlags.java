@@ -52,7 +52,8 @@ final class ComparisonFlags {
             description = "write the full report as JSON (atomically); '-': to stdout, the table then to stderr")
     Path json;
 
-    @Option(names = "--images", paramLabel = "DIR", description = "write an enhanced-diff PNG per diverged layer (labelled: axes, tile indices, colour bar; DIR is created if missing)")
+    @Option(names = "--images", paramLabel = "DIR",
+            description = "write an enhanced-diff PNG per diverged layer (labelled: axes, tile indices, colour bar; DIR is created if missing)")
     Path images;
 
     @Option(names = "--html", paramLabel = "FILE",
@@ -114,10 +115,12 @@ final class ComparisonFlags {
     /** Compares, diagnoses, prints the table (or the verdict), writes JSON, HTML and images; returns the exit code. */
     int compareAndReport(Path reference, Path candidate) throws IOException {
         Outputs.checkFile("--json", json);
+        Outputs.checkFile("--html", html);
         Outputs.checkDirectory("--images", images);
+        if (Outputs.isStdout(json) && Outputs.isStdout(html)) throw new IllegalArgumentException("--json - and --html -: only one can go to stdout");
         Terminal terminal = Main.terminal(command);
         PrintWriter err = command.commandLine().getErr();
-        PrintWriter out = Outputs.isStdout(json) ? err : command.commandLine().getOut();
+        PrintWriter out = Outputs.isStdout(json) || Outputs.isStdout(html) ? err : command.commandLine().getOut();
         Precision computed = precision == null ? null : Precision.parse(precision);
         boolean failOnBug = switch (failOn) {
             case "divergence" -> false;
@@ -161,12 +164,17 @@ final class ComparisonFlags {
         if (!quiet) hint.ifPresent(h -> err.println("layerdiff: hint: " + h.describe()));
         err.flush();
         if (json != null) writeJson(report, diagnosis);
-        if (page != null) HtmlReport.write(page, html);
+        if (page != null) writeHtml(page);
         return failOnBug ? exitOnBug(report, diagnosis) : report.exitCode();
     }
 
+    private void writeHtml(ReportPage page) throws IOException {
+        if (Outputs.isStdout(html)) Stdout.print(command.commandLine().getOut(), o -> HtmlReport.write(page, o));
+        else HtmlReport.write(page, html);
+    }
+
     private void writeJson(Report report, Diagnosis diagnosis) throws IOException {
-        if (Outputs.isStdout(json)) JsonOutput.toStdout(command.commandLine().getOut(), o -> JsonReport.write(report, diagnosis, o));
+        if (Outputs.isStdout(json)) Stdout.print(command.commandLine().getOut(), o -> JsonReport.write(report, diagnosis, o));
         else JsonReport.write(report, diagnosis, json);
     }
 

@@ -57,7 +57,7 @@ final class StatsCommand extends ArchiveCommand {
         out.flush();
         String backend = diff.backend().name();
         if (Outputs.isStdout(json)) {
-            JsonOutput.toStdout(spec.commandLine().getOut(), o -> JsonReport.writeStats(a.path().toString(), backend, tensors, summaries, o));
+            Stdout.print(spec.commandLine().getOut(), o -> JsonReport.writeStats(a.path().toString(), backend, tensors, summaries, o));
         } else if (json != null) {
             JsonReport.writeStats(a.path().toString(), backend, tensors, summaries, json);
         }

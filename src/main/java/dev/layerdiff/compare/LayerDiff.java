@@ -202,15 +202,7 @@ public final class LayerDiff {
         for (PairTask t : tasks(rows, reference, candidate, options)) {
             tasks.add(new PairTask(t.reference(), t.candidate(), t.rtol(), t.atol(), t.equalNan(), true));
         }
-        backend.compare(tasks, (i, r) -> {
-            if (r.image() == null) return;
-            Pair p = rows.get(i);
-            try {
-                images.write(p.order(), p.name(), r.image());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        backend.compare(tasks, (i, r) -> written(images, rows.get(i), r));
     }
 
     /** The backend's tasks for these rows of a plan (all of kind {@link Kind#COMPARE}), for a pass of one's own. */

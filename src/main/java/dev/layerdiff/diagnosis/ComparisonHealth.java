@@ -21,7 +21,7 @@ public final class ComparisonHealth {
     private ComparisonHealth() {}
 
     /**
-     * The diagnosis with each side's health; the second read for dead units is held to a twentieth of
+     * The diagnosis with each side's health (named as the report names the two sides); the second read for dead units is held to a twentieth of
      * the bytes compared per side (at least 64 MiB), so that the whole diagnosis stays a small share of
      * the comparison ({@link Health#unread} counts what was left out).
      */
@@ -36,17 +36,18 @@ public final class ComparisonHealth {
         for (TensorEntry t : ref.tensors()) bytes += t.byteSize();
         for (TensorEntry t : cand.tensors()) bytes += t.byteSize();
         long budget = Math.max(MIN_BUDGET, bytes / BUDGET_DIVISOR);
-        return diagnosis.withHealth(health(ref, refs, backend, budget), health(cand, cands, backend, budget));
+        return diagnosis.withHealth(health(report.reference(), ref, refs, backend, budget),
+                health(report.candidate(), cand, cands, backend, budget));
     }
 
-    private static Health health(Archive archive, Map<String, TensorSummary> known, CompareBackend backend, long budget)
+    private static Health health(String name, Archive archive, Map<String, TensorSummary> known, CompareBackend backend, long budget)
             throws IOException {
         List<TensorEntry> tensors = archive.tensors();
         List<TensorEntry> missing = tensors.stream().filter(t -> !known.containsKey(t.name())).toList();
         List<TensorSummary> read = backend.summarize(missing);
         Map<String, TensorSummary> all = new HashMap<>(known);
         for (int i = 0; i < missing.size(); i++) all.put(missing.get(i).name(), read.get(i));
-        return HealthCheck.check(archive.path().toString(), tensors, tensors.stream().map(t -> all.get(t.name())).toList(),
+        return HealthCheck.check(name, tensors, tensors.stream().map(t -> all.get(t.name())).toList(),
                 backend, budget);
     }
 }

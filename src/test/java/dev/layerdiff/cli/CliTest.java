@@ -259,7 +259,7 @@ class CliTest {
 
     @Test
     void htmlPageCarriesTheVerdictAndTheCulpritsImage() throws IOException {
-        Path html = tmp.resolve("pages").resolve("report.html");
+        Path html = Files.createDirectory(tmp.resolve("pages")).resolve("report.html");
         Run r = run("compare", fixture("cnn_ref_cpu.safetensors"), fixture("cnn_bug_deadrelu.safetensors"), "--html",
                 html.toString(), "--quiet");
         assertThat(r.exit()).isEqualTo(1);

@@ -72,6 +72,13 @@ class CommandLineCliTest {
         assertThat(r.err()).containsPattern("(?m)^conv2 +diverged ").contains("DIVERGED (bug)");
         assertThat(Files.exists(Path.of("-"))).as("no file named -").isFalse();
 
+        Run html = run("compare", ref, fixture("cnn_bug_deadrelu.safetensors"), "--html", "-", "--quiet");
+        assertThat(html.out()).startsWith("<!DOCTYPE html>").contains("conv2");
+        assertThat(html.err()).startsWith("DIVERGED (bug)");
+        Run both = run("compare", ref, ref, "--html", "-", "--json", "-");
+        assertThat(both.exit()).isEqualTo(2);
+        assertThat(both.err().strip()).isEqualTo("layerdiff: --json - and --html -: only one can go to stdout");
+
         Run stats = run("stats", ref, "--json", "-");
         assertThat(new ObjectMapper().readTree(stats.out()).get("tensors")).hasSize(25);
         assertThat(stats.err()).startsWith("layer ");

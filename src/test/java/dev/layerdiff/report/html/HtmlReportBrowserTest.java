@@ -90,7 +90,7 @@ class HtmlReportBrowserTest {
 
     @Test
     void theCulpritOfARealBugIsNamedDrawnAndOpens() throws IOException {
-        Path page = OUT.resolve("cnn_bug_deadrelu.html");
+        Path page = Files.createDirectories(OUT).resolve("cnn_bug_deadrelu.html");
         StringWriter out = new StringWriter(), err = new StringWriter();
         int exit = Main.execute(new String[] {"compare", Fixtures.path("cnn_ref_cpu.safetensors").toString(),
                 Fixtures.path("cnn_bug_deadrelu.safetensors").toString(), "--device", "cpu", "--quiet",

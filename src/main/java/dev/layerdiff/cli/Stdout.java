@@ -6,16 +6,16 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 
-/** {@code --json -}: the JSON a report writer produces, on the command's stdout. */
-final class JsonOutput {
-    private JsonOutput() {}
+/** {@code --json -}, {@code --html -}: what a report writer produces, on the command's stdout. */
+final class Stdout {
+    private Stdout() {}
 
     interface Writer {
         void writeTo(OutputStream out) throws IOException;
     }
 
     /** The writer's bytes go through the command's (character) stdout, so tests and picocli see them where they see the rest. */
-    static void toStdout(PrintWriter out, Writer writer) throws IOException {
+    static void print(PrintWriter out, Writer writer) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         writer.writeTo(bytes);
         out.println(bytes.toString(StandardCharsets.UTF_8));
