@@ -1,6 +1,9 @@
 package dev.layerdiff.archive.safetensors;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.layerdiff.archive.Archive;
@@ -37,7 +40,10 @@ import java.util.Set;
 public final class SafetensorsReader {
     /** The reference implementation caps headers at 100 MB; so do we. */
     static final long MAX_HEADER = 100_000_000L;
-    private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    /** Tensor names are unique, so a symbol table of field names would only grow (and intern 100,000s of them). */
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES).disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
 
     private SafetensorsReader() {}
 
@@ -63,23 +69,24 @@ public final class SafetensorsReader {
             throw new ArchiveException(name, "header length " + Long.toUnsignedString(n) + " exceeds the file size " + size);
         }
         if (n > MAX_HEADER) throw new ArchiveException(name, "header length " + n + " exceeds the limit of " + MAX_HEADER + " bytes");
-        JsonNode root;
-        try {
-            root = JSON.readTree(utf8(file.bytes(8, (int) n), name));
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new ArchiveException(name, "malformed JSON header: " + e.getOriginalMessage());
-        }
-        if (root == null || !root.isObject()) throw new ArchiveException(name, "malformed header: not a JSON object");
         long dataStart = 8 + n;
         long dataSize = size - dataStart;
         Map<String, String> metadata = new LinkedHashMap<>();
         List<Spec> specs = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> f = it.next();
-            if (f.getKey().equals("__metadata__")) metadata(f.getValue(), metadata, name);
-            else specs.add(spec(f.getKey(), f.getValue(), dataSize, name));
+        // Streamed entry by entry: a tree of the whole header costs about 2 KB per tensor, and
+        // msprobe-style dumps hold hundreds of thousands of tensors.
+        try (JsonParser p = JSON.createParser(utf8(file.bytes(8, (int) n), name))) {
+            if (p.nextToken() != JsonToken.START_OBJECT) throw new ArchiveException(name, "malformed header: not a JSON object");
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String key = p.currentName();
+                p.nextToken();
+                if (key.equals("__metadata__")) metadata(JSON.readTree(p), metadata, name);
+                else specs.add(spec(key, HeaderEntry.read(p, JSON), dataSize, name));
+            }
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new ArchiveException(name, "malformed JSON header: " + e.getOriginalMessage());
         }
-        List<TensorEntry> tensors = new ArrayList<>();
+        List<TensorEntry> tensors = new ArrayList<>(specs.size());
         for (Spec s : order(specs, metadata.get("order"))) {
             var data = new MappedTensorData(file, dataStart + s.begin, s.end - s.begin, ByteOrder.LITTLE_ENDIAN);
             tensors.add(new TensorEntry(s.name, tensors.size(), s.dtype, s.shape, ByteOrder.LITTLE_ENDIAN, data));
@@ -112,14 +119,13 @@ public final class SafetensorsReader {
         }
     }
 
-    private static Spec spec(String tensor, JsonNode node, long dataSize, String file) throws ArchiveException {
+    private static Spec spec(String tensor, HeaderEntry entry, long dataSize, String file) throws ArchiveException {
         String what = "tensor " + tensor + ": ";
-        if (!node.isObject()) throw new ArchiveException(file, what + "entry is not a JSON object");
-        JsonNode dt = node.get("dtype");
-        if (dt == null || !dt.isTextual()) throw new ArchiveException(file, what + "dtype is missing");
-        SafetensorsDtype type = SafetensorsDtype.parse(dt.textValue(), file, what);
-        long[] stored = longs(node.get("shape"), file, what + "shape");
-        long[] offsets = longs(node.get("data_offsets"), file, what + "data_offsets");
+        if (entry == null) throw new ArchiveException(file, what + "entry is not a JSON object");
+        if (entry.dtype() == null) throw new ArchiveException(file, what + "dtype is missing");
+        SafetensorsDtype type = SafetensorsDtype.parse(entry.dtype(), file, what);
+        long[] stored = longs(entry.shape(), file, what + "shape");
+        long[] offsets = longs(entry.offsets(), file, what + "data_offsets");
         if (offsets.length != 2) throw new ArchiveException(file, what + "data_offsets must hold two numbers");
         long begin = offsets[0];
         long end = offsets[1];
@@ -130,9 +136,13 @@ public final class SafetensorsReader {
         }
         if (end - begin != bytes) {
             throw new ArchiveException(file, what + "data_offsets [" + begin + ", " + end + ") span " + (end - begin)
-                    + " bytes but shape " + Shapes.format(stored) + " of " + dt.textValue() + " needs " + bytes);
+                    + " bytes but shape " + Shapes.format(stored) + " of " + entry.dtype() + " needs " + bytes);
         }
         return new Spec(tensor, type.dtype(), shape, begin, end);
+    }
+
+    private static long[] longs(HeaderEntry.Longs list, String file, String what) throws ArchiveException {
+        return list != null && list.values() != null ? list.values() : longs(list == null ? null : list.tree(), file, what);
     }
 
     private static long[] longs(JsonNode node, String file, String what) throws ArchiveException {
