@@ -31,7 +31,7 @@ class CaptureLazyLoadingTest {
         List<String> cmd = new java.util.ArrayList<>(List.of(java.toString(), "-verbose:class",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Process p = dev.layerdiff.ChildJvm.of(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         return out;

@@ -31,7 +31,7 @@ class AtomicFilesTest {
     void killedWhileWritingLeavesTheOldTargetAndNoTemporaryFile() throws Exception {
         Path target = Files.writeString(tmp.resolve("out.json"), "old");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-cp", "target/classes" + File.pathSeparator + "target/test-classes",
+        Process p = dev.layerdiff.ChildJvm.of(java, "-cp", "target/classes" + File.pathSeparator + "target/test-classes",
                 SlowAtomicWrite.class.getName(), target.toString()).redirectErrorStream(true).start();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             assertThat(r.readLine()).isEqualTo("writing");
