@@ -2,7 +2,7 @@ package dev.layerdiff.diagnosis;
 
 import dev.layerdiff.engine.CompareBackend;
 import dev.layerdiff.engine.SliceKernel;
-import dev.layerdiff.stats.SideSliceStats;
+import dev.layerdiff.stats.ZeroIndices;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +15,10 @@ import java.util.Optional;
  *
  * <p>The first pass's zero count decides which layers are read again: a layer needs at least one
  * slice's worth of zeros to hold an all-zero unit, and a layer that is all zero is constant, not dead
- * in parts. The second pass counts the non-zero values per unit.
+ * in parts. The second pass looks for the all-zero units and stops early: a live unit is settled by
+ * its first non-zero value, so a layer without dead units costs about a block per unit, and only the
+ * dead ones are read whole. The rate at which the live units are zero then follows from the first
+ * pass's zero count.
  *
  * <p>A unit that is merely off for the inputs of a small batch is not dead: with the live units zero
  * at a rate {@code z} (about 1/2 behind a ReLU), all {@code m} values of one of {@code C} live units
@@ -64,13 +67,13 @@ final class DeadUnits {
         long spent = 0;
         for (MeasuredTensor t : forward) {
             if (!candidate(t)) continue;
-            long bytes = t.entry().byteSize();
-            if (spent + bytes > budget) {
+            ZeroIndices zero = backend.zeroIndices(t.entry(), DIM, budget - spent);
+            spent += zero.bytesRead();
+            if (!zero.complete()) {
                 unread[0]++;
                 continue;
             }
-            spent += bytes;
-            Optional<Dead> d = dead(t, backend);
+            Optional<Dead> d = dead(t, zero);
             if (d.isEmpty()) continue;
             Dead upstream = found.stream().filter(u -> u.width == d.get().width && u.indices.containsAll(d.get().indices))
                     .findFirst().orElse(null);
@@ -87,18 +90,14 @@ final class DeadUnits {
 
     private record Dead(String layer, long width, List<Integer> indices, String detail, List<String> downstream) {}
 
-    /** The dead units of one candidate layer, read a second time through the backend. */
-    private static Optional<Dead> dead(MeasuredTensor t, CompareBackend backend) throws IOException {
-        SideSliceStats s = backend.sideSlices(t.entry(), DIM);
+    /** The dead units of one candidate layer, from its all-zero indices and its first pass's zero count. */
+    private static Optional<Dead> dead(MeasuredTensor t, ZeroIndices s) {
+        if (s.indices().length == 0) return Optional.empty();
         List<Integer> dead = new ArrayList<>();
-        long liveZeros = 0;
-        for (int i = 0; i < s.size(); i++) {
-            if (s.nonzero()[i] == 0) dead.add(i);
-            else liveZeros += s.zeros(i);
-        }
-        if (dead.isEmpty()) return Optional.empty();
+        for (int i : s.indices()) dead.add(i);
         int live = s.size() - dead.size();
         long m = s.elements();
+        long liveZeros = t.histogram().zero() - dead.size() * m;
         double z = (double) liveZeros / ((double) live * m);
         double log10Chance = z == 0 ? Double.NEGATIVE_INFINITY : Math.log10(live) + m * Math.log10(z);
         if (log10Chance > Math.log10(CHANCE)) return Optional.empty();

@@ -1,11 +1,10 @@
 package dev.layerdiff.engine;
 
 import dev.layerdiff.stats.PairResult;
-import dev.layerdiff.stats.TensorSummary;
-
-import dev.layerdiff.tensor.TensorEntry;
-import dev.layerdiff.stats.SideSliceStats;
 import dev.layerdiff.stats.SliceStats;
+import dev.layerdiff.stats.TensorSummary;
+import dev.layerdiff.stats.ZeroIndices;
+import dev.layerdiff.tensor.TensorEntry;
 import java.io.IOException;
 import java.util.List;
 
@@ -62,12 +61,12 @@ public interface CompareBackend extends AutoCloseable {
     }
 
     /**
-     * The non-zero counts of one tensor along one dimension (see {@link SideSliceKernel#compute}): a
-     * second read, for the few layers a health check flags. Every backend gives the CPU's answer; this
-     * default computes it on the CPU.
+     * The all-zero indices of one tensor along one dimension, reading at most {@code byteLimit} bytes
+     * (see {@link ZeroIndexScan#scan}): a second read, for the few layers a health check flags, that
+     * stops early. Every backend gives the CPU's answer; this default computes it on the CPU.
      */
-    default SideSliceStats sideSlices(TensorEntry tensor, int dim) throws IOException {
-        return SideSliceKernel.compute(tensor, dim);
+    default ZeroIndices zeroIndices(TensorEntry tensor, int dim, long byteLimit) throws IOException {
+        return ZeroIndexScan.scan(tensor, dim, byteLimit);
     }
 
     /**
