@@ -1,6 +1,7 @@
 package dev.layerdiff.engine;
 
 import dev.layerdiff.stats.ImageLayout;
+import dev.layerdiff.stats.SliceStats;
 import dev.layerdiff.stats.TensorSummary;
 
 import dev.layerdiff.tensor.TensorData;
@@ -150,6 +151,12 @@ public final class CpuBackend implements CompareBackend {
             throw e.getCause();
         }
         return p;
+    }
+
+    /** The slice breakdowns with the pair's chunks on this backend's threads: the answer of any backend, sooner. */
+    @Override
+    public SliceStats[] slices(PairTask task, double grossThreshold, double scale) throws IOException {
+        return SliceKernel.compute(task, grossThreshold, scale, pool, pool.getMaximumPoolSize());
     }
 
     @Override
