@@ -24,8 +24,10 @@ case "$PLATFORM" in
             -I"$INCLUDE" -c "$SRC/cpu/layerdiff_cpu.c" -o "$OUT/obj/layerdiff_cpu.o"
         # The probe must run on CPUs without AVX2, so it is compiled for plain x86-64.
         "$CC" -std=c11 -O2 -fPIC -Wall -Wextra -Werror -I"$INCLUDE" -c "$SRC/cpu/cpu_probe.c" -o "$OUT/obj/cpu_probe.o"
+        # The SIGBUS guard of the kernel's reads (a mapped file that shrinks while being read).
+        "$CC" -std=c11 -O2 -fPIC -Wall -Wextra -Werror -I"$INCLUDE" -c "$SRC/cpu/fault_guard.c" -o "$OUT/obj/fault_guard.o"
         rm -f "$OUT/lib/liblayerdiff_cpu.a"
-        ar rcs "$OUT/lib/liblayerdiff_cpu.a" "$OUT/obj/layerdiff_cpu.o" "$OUT/obj/cpu_probe.o"
+        ar rcs "$OUT/lib/liblayerdiff_cpu.a" "$OUT/obj/layerdiff_cpu.o" "$OUT/obj/cpu_probe.o" "$OUT/obj/fault_guard.o"
         echo "cppbuild.sh: built $OUT/lib/liblayerdiff_cpu.a" >&2
 
         CUDA_HOME=${CUDA_HOME:-/usr/local/cuda}

@@ -13,6 +13,7 @@
  *
  *   gcc -O3 -mavx2 -mfma -mf16c -ffp-contract=off -I../../src/main/native/include \
  *       kernel_bench.c ../../src/main/native/cpu/layerdiff_cpu.c ../../src/main/native/cpu/cpu_probe.c \
+ *       ../../src/main/native/cpu/fault_guard.c \
  *       -o kernel_bench -lpthread -lm
  *   ./kernel_bench REF.safetensors CAND.safetensors 2 [populated|fresh]
  */

@@ -22,8 +22,13 @@
  * Compiled with -mavx2 -mfma -mf16c (ld_cpu_supported lives in cpu_probe.c, compiled without them, so
  * that asking works on any x86-64 CPU) and with -ffp-contract=off: the tolerance atol + rtol * |ref|
  * must round like every other backend's (multiply, then add), so the compiler must not fuse it.
+ *
+ * The entry points read their input under fault_guard.c's SIGBUS guard: a mapped file that shrinks
+ * while it is read makes them return LD_FAULT instead of killing the JVM.
  */
+#define _POSIX_C_SOURCE 200809L /* sigsetjmp */
 #include "layerdiff_cpu.h"
+#include "fault_guard.h"
 
 #include <immintrin.h>
 #include <float.h>
@@ -486,9 +491,9 @@ static const float *as_floats(const void *p, int type, int64_t off, int len, flo
     return buf;
 }
 
-void ld_compare(const void *ref, int ref_type, const void *cand, int cand_type, int64_t n,
-                int64_t first_index, double rtol, double atol, int equal_nan, ld_pair *out,
-                void *scratch, double *keys) {
+static void compare_pairs(const void *ref, int ref_type, const void *cand, int cand_type, int64_t n,
+                          int64_t first_index, double rtol, double atol, int equal_nan, ld_pair *out,
+                          void *scratch, double *keys) {
     ld_scratch *s = (ld_scratch *) scratch;
     memset(out, 0, sizeof *out);
     out->ref.min = out->cand.min = INFINITY;
@@ -564,7 +569,7 @@ static int side_block(const float *v, int len, ld_scratch *s, __m256 *vmin, __m2
     return 1;
 }
 
-void ld_summarize(const void *values, int type, int64_t n, ld_side *out, void *scratch) {
+static void summarize_side(const void *values, int type, int64_t n, ld_side *out, void *scratch) {
     ld_scratch *s = (ld_scratch *) scratch;
     memset(out, 0, sizeof *out);
     out->min = INFINITY;
@@ -594,4 +599,33 @@ void ld_summarize(const void *values, int type, int64_t n, ld_side *out, void *s
     out->sum_sq += hsum(sum_sq);
     out->min = jmin(out->min, lanes_min(vmin, neg_zeros));
     out->max = jmax(out->max, lanes_max(vmax, pos_zeros));
+}
+
+/* ---- The entry points, guarded. ---- */
+
+int ld_compare(const void *ref, int ref_type, const void *cand, int cand_type, int64_t n,
+               int64_t first_index, double rtol, double atol, int equal_nan, ld_pair *out,
+               void *scratch, double *keys) {
+    sigjmp_buf jump;
+    if (sigsetjmp(jump, 0) != 0) {
+        /* abandoned mid-block: the scratch must be zeroed again for the next call */
+        memset(scratch, 0, sizeof(ld_scratch));
+        return LD_FAULT;
+    }
+    ld_guard_begin(&jump);
+    compare_pairs(ref, ref_type, cand, cand_type, n, first_index, rtol, atol, equal_nan, out, scratch, keys);
+    ld_guard_end();
+    return 0;
+}
+
+int ld_summarize(const void *values, int type, int64_t n, ld_side *out, void *scratch) {
+    sigjmp_buf jump;
+    if (sigsetjmp(jump, 0) != 0) {
+        memset(scratch, 0, sizeof(ld_scratch));
+        return LD_FAULT;
+    }
+    ld_guard_begin(&jump);
+    summarize_side(values, type, n, out, scratch);
+    ld_guard_end();
+    return 0;
 }

@@ -13,6 +13,15 @@
 extern "C" {
 #endif
 
+/* What ld_compare and ld_summarize return when reading their input raised SIGBUS (a mapped file that
+ * shrank while being read): *out is then undefined. They return 0 otherwise. */
+#define LD_FAULT 1
+
+/* Installs the SIGBUS guard of ld_compare and ld_summarize (once per process, in front of the handler
+ * installed before, which gets every SIGBUS outside them); 0, or -1 if the system refused. Without it, a
+ * fault in them ends the process. */
+int ld_install_fault_guard(void);
+
 /* 1 when this CPU has what the kernel was compiled for (AVX2, FMA, F16C), else 0. */
 int ld_cpu_supported(void);
 
@@ -28,17 +37,17 @@ int64_t ld_scratch_size(void);
  * to n elements of the given types (any alignment), each LD_DT_FLOAT32, LD_DT_FLOAT16 or
  * LD_DT_BFLOAT16, little-endian. Tolerances must be >= 0 for the vector path;
  * negative ones take the scalar path. When keys is not NULL, keys[i] receives pair i's image key:
- * |d| (0 where ref == cand), +Inf where it is not finite.
+ * |d| (0 where ref == cand), +Inf where it is not finite. Returns 0, or LD_FAULT (see above).
  */
-void ld_compare(const void *ref, int ref_type, const void *cand, int cand_type, int64_t n,
-                int64_t first_index, double rtol, double atol, int equal_nan, ld_pair *out,
-                void *scratch, double *keys);
+int ld_compare(const void *ref, int ref_type, const void *cand, int cand_type, int64_t n,
+               int64_t first_index, double rtol, double atol, int equal_nan, ld_pair *out,
+               void *scratch, double *keys);
 
 /*
  * One side's statistics of n elements (ScalarKernel.summarize): overwrites *out. Same scratch rules as
  * ld_compare.
  */
-void ld_summarize(const void *values, int type, int64_t n, ld_side *out, void *scratch);
+int ld_summarize(const void *values, int type, int64_t n, ld_side *out, void *scratch);
 
 #ifdef __cplusplus
 }

@@ -37,6 +37,15 @@ public interface Archive extends Closeable {
      */
     default boolean namedAfterFile() { return false; }
 
+    /**
+     * Throws if a file of the archive changed size since it was opened (another process truncated or
+     * rewrote it): what was read from it may be other bytes than those compared, or reads faulted. An
+     * fstat per file; checked before results read from the archive are trusted.
+     *
+     * @throws IOException naming the file that changed
+     */
+    default void checkUnchanged() throws IOException {}
+
     /** Releases mappings and file handles; idempotent. */
     @Override
     void close() throws IOException;

@@ -1,5 +1,6 @@
 package dev.layerdiff.archive;
 
+import dev.layerdiff.io.MappedFile;
 import dev.layerdiff.tensor.TensorEntry;
 
 import java.io.Closeable;
@@ -52,6 +53,14 @@ public final class ListArchive implements Archive {
 
     @Override
     public boolean namedAfterFile() { return namedAfterFile; }
+
+    @Override
+    public void checkUnchanged() throws IOException {
+        for (Closeable r : resources) {
+            if (r instanceof MappedFile f) f.checkUnchanged();
+            else if (r instanceof Archive a) a.checkUnchanged();
+        }
+    }
 
     @Override
     public synchronized void close() throws IOException {

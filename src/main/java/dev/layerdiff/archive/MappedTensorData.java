@@ -24,6 +24,11 @@ public final class MappedTensorData extends SizedTensorData {
     }
 
     @Override
+    public void checkUnchanged() throws IOException {
+        file.checkUnchanged();
+    }
+
+    @Override
     protected ByteBuffer readInside(long offset, int length) throws IOException {
         return file.slice(start + offset, length);
     }

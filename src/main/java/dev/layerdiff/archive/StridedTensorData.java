@@ -40,6 +40,11 @@ public final class StridedTensorData extends SizedTensorData {
     }
 
     @Override
+    public void checkUnchanged() throws IOException {
+        storage.checkUnchanged();
+    }
+
+    @Override
     public Pin pin() {
         return storage.pin();
     }

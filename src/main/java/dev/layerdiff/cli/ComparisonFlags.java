@@ -13,6 +13,7 @@ import dev.layerdiff.compare.PairingPlan;
 import dev.layerdiff.compare.Status;
 import dev.layerdiff.compare.ToleranceRule;
 import dev.layerdiff.diagnosis.Diagnoser;
+import dev.layerdiff.engine.MemoryFault;
 import dev.layerdiff.diagnosis.Diagnosis;
 import dev.layerdiff.diagnosis.ComparisonHealth;
 import dev.layerdiff.diagnosis.Precision;
@@ -147,15 +148,24 @@ final class ComparisonFlags {
              Archive cand = Archives.open(candidate, read.limits())) {
             PairingPlan plan = LayerDiff.plan(ref, cand, options);
             hint = LayerDiff.hint(ref, cand, options, plan);
-            try (ProgressLine progress = terminal.progress() ? new ProgressLine(err, terminal.progressAfterMs()) : null) {
-                report = diff.run(plan, ref, cand, options, png, progress);
+            try {
+                try (ProgressLine progress = terminal.progress() ? new ProgressLine(err, terminal.progressAfterMs()) : null) {
+                    report = diff.run(plan, ref, cand, options, png, progress);
+                }
+                if (!noDiagnosis) {
+                    Referee gold = referee == null ? null : referee(diff, ref, cand, options);
+                    diagnosis = new Diagnoser(computed, SliceSource.of(backend, plan, ref, cand, options), gold).diagnose(report);
+                    diagnosis = ComparisonHealth.of(diagnosis, report, ref, cand, backend);
+                }
+                if (html != null) page = page(diff, plan, ref, cand, options, report, diagnosis);
+                // The diagnosis and the page read the files again: nothing is written from a file that changed meanwhile.
+                LayerDiff.checkUnchanged(ref, cand);
+            } catch (RuntimeException | InternalError e) {
+                // A fault in a second read (diagnosis, images) on this thread: the file that changed says why.
+                if (!MemoryFault.isFault(e)) throw e;
+                LayerDiff.checkUnchanged(ref, cand);
+                throw e;
             }
-            if (!noDiagnosis) {
-                Referee gold = referee == null ? null : referee(diff, ref, cand, options);
-                diagnosis = new Diagnoser(computed, SliceSource.of(backend, plan, ref, cand, options), gold).diagnose(report);
-                diagnosis = ComparisonHealth.of(diagnosis, report, ref, cand, backend);
-            }
-            if (html != null) page = page(diff, plan, ref, cand, options, report, diagnosis);
         }
         boolean colour = terminal.colour() && out != err;
         if (quiet) out.println(TerminalTable.verdict(report, diagnosis));

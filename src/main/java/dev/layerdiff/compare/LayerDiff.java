@@ -4,6 +4,7 @@ import dev.layerdiff.archive.Archive;
 import dev.layerdiff.compare.PairingPlan.Kind;
 import dev.layerdiff.compare.PairingPlan.Pair;
 import dev.layerdiff.engine.CompareBackend;
+import dev.layerdiff.engine.MemoryFault;
 import dev.layerdiff.engine.PairTask;
 import dev.layerdiff.stats.PairResult;
 import dev.layerdiff.stats.TensorSummary;
@@ -117,6 +118,28 @@ public final class LayerDiff {
         List<PairTask> tasks = tasks(compared, refs, cands, options);
         PairResult[] results = new PairResult[tasks.size()];
         PairProgress counted = progress == null ? null : new PairProgress(tasks, progress);
+        try {
+            Report report = run(plan, refs, cands, tasks, compared, results, counted, images, options);
+            // A file cut short mid-run may have been read as other bytes without a fault being raised
+            // where the backend could see it: results are trusted only from files that kept their size.
+            checkUnchanged(reference, candidate);
+            return report;
+        } catch (RuntimeException | InternalError e) {
+            if (!MemoryFault.isFault(e)) throw e;
+            checkUnchanged(reference, candidate);
+            throw e;
+        }
+    }
+
+    /** Throws naming the file if one of the archives changed size since it was opened (see {@link Archive#checkUnchanged}). */
+    public static void checkUnchanged(Archive reference, Archive candidate) throws IOException {
+        reference.checkUnchanged();
+        candidate.checkUnchanged();
+    }
+
+    private Report run(PairingPlan plan, Tensors refs, Tensors cands, List<PairTask> tasks, List<Pair> compared,
+                       PairResult[] results, PairProgress counted, ImageSink images, CompareOptions options)
+            throws IOException {
         backend.compare(tasks, new CompareBackend.ResultSink() {
             @Override
             public void accept(int i, PairResult r) {

@@ -49,6 +49,11 @@ public final class CpuBackend implements CompareBackend {
         this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "layerdiff-cpu");
             t.setDaemon(true);
+            // HotSpot may deliver a Java kernel's fault after the task that faulted returned, between tasks:
+            // it is not to be printed as a stack trace; the facade checks the files before trusting results.
+            t.setUncaughtExceptionHandler((thread, e) -> {
+                if (!MemoryFault.isFault(e)) thread.getThreadGroup().uncaughtException(thread, e);
+            });
             return t;
         });
         pool.allowCoreThreadTimeOut(true);
@@ -209,13 +214,34 @@ public final class CpuBackend implements CompareBackend {
         return d.read(firstElement * size, elements * size);
     }
 
+    /**
+     * What a faulted read of {@code reads} is reported as: the error of the file that changed size, or,
+     * where none did (a failing disk or network file system faults reads too), the fault named after the
+     * tensor.
+     */
+    static IOException faulted(Throwable fault, TensorEntry... reads) {
+        for (TensorEntry e : reads) {
+            try {
+                e.data().checkUnchanged();
+            } catch (IOException changed) {
+                changed.addSuppressed(fault);
+                return changed;
+            }
+        }
+        String names = reads.length == 2 && !reads[0].name().equals(reads[1].name())
+                ? reads[0].name() + " and " + reads[1].name() : reads[0].name();
+        return new IOException("reading " + names + ": a read of the mapped file failed (SIGBUS: an I/O error of the disk "
+                + "or network file system?)", fault);
+    }
+
     private interface IoAction {
         void run() throws IOException;
     }
 
     /**
      * Runs a task with the tensors it reads pinned: it drops their buffers when it ends, so closing the
-     * archives afterwards releases the files at once (see {@link TensorData#pin}).
+     * archives afterwards releases the files at once (see {@link TensorData#pin}). A read that faulted
+     * ({@link MemoryFault#isFault}) ends as the error of the file that changed size.
      */
     private static void io(IoAction a, TensorEntry... reads) {
         TensorData.Pin[] pins = new TensorData.Pin[reads.length];
@@ -224,6 +250,9 @@ public final class CpuBackend implements CompareBackend {
             a.run();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (RuntimeException | InternalError e) {
+            if (!MemoryFault.isFault(e)) throw e;
+            throw new UncheckedIOException(faulted(e, reads));
         } finally {
             for (TensorData.Pin p : pins) if (p != null) p.close();
         }

@@ -137,24 +137,36 @@ public final class MappedFile implements Closeable {
 
     /**
      * Touching a mapped page past the end of a file that shrank raises SIGBUS: the JVM turns it into an
-     * InternalError in Java code but dies in native code (the native kernel). An fstat at most every
-     * {@link #SIZE_CHECK_NANOS} catches a file overwritten or truncated while it is being compared (all
-     * but a race of about that long) without a syscall on every small read of a strided gather.
+     * InternalError in Java code, and the native kernel guards its own reads (fault_guard.c). An fstat at
+     * most every {@link #SIZE_CHECK_NANOS} catches most truncations before any read faults, without a
+     * syscall on every small read of a strided gather; the race it leaves is what those two catch.
      */
     private void checkNotShrunk() throws IOException {
         long t = System.nanoTime();
         if (t - sizeCheckedAt < SIZE_CHECK_NANOS) return;
         sizeCheckedAt = t;
+        checkUnchanged();
+    }
+
+    /**
+     * Throws if the file is now shorter than when it was opened: what a read that faulted (an
+     * {@code InternalError} from Java code, a fault the native kernel caught) is checked against, and
+     * what is checked once more before results read from the file are trusted. A no-op once closed.
+     *
+     * @throws BadFileException naming the file, saying it changed size while being read
+     */
+    public void checkUnchanged() throws IOException {
+        if (closed) return;
         long now;
         try {
             now = channel.size();
         } catch (ClosedChannelException e) {
-            if (closed) throw closedException(); // a read racing close() fails as one after it
+            if (closed) return; // a check racing close(): the reads it guards failed as ones after it
             throw e;
         }
         if (now < size) {
-            throw new BadFileException(name(), "the file shrank from " + size + " to " + now
-                    + " bytes while being read (overwritten or truncated by another process?)");
+            throw new BadFileException(name(), "changed size while being read: shrank from " + size + " to " + now
+                    + " bytes (overwritten or truncated by another process?)");
         }
     }
 

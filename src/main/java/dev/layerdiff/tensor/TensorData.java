@@ -38,6 +38,15 @@ public interface TensorData {
      */
     default Pin pin() { return Pin.NONE; }
 
+    /**
+     * Throws if the file the bytes are read from changed size since it was opened (another process
+     * truncated or rewrote it): reads of such a file may have faulted or returned other bytes. Cheap (an
+     * fstat); data that holds no file never throws.
+     *
+     * @throws IOException naming the file and the problem
+     */
+    default void checkUnchanged() throws IOException {}
+
     /** A {@link #pin} held. */
     @FunctionalInterface
     interface Pin extends AutoCloseable {

@@ -8,7 +8,9 @@ import dev.layerdiff.archive.ReadLimits;
 import dev.layerdiff.tensor.TensorEntry;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -70,10 +72,13 @@ public final class DirectoryReader {
 
     static List<TensorFile> list(Path dir, List<String> extensions) throws IOException {
         List<TensorFile> out = new ArrayList<>();
-        try (Stream<Path> s = Files.list(dir)) {
+        try (Stream<Path> s = Files.list(dir).sorted()) {
+            // Sorted, so that of two bad links the same one is named every time.
             for (Path p : (Iterable<Path>) s::iterator) {
                 String fn = p.getFileName().toString();
-                if (!Files.isRegularFile(p) || fn.startsWith(".") || !extensions.contains(ArchiveFormats.extension(p))) continue;
+                if (fn.startsWith(".") || !extensions.contains(ArchiveFormats.extension(p))) continue;
+                if (Files.isSymbolicLink(p)) checkLink(p);
+                if (!Files.isRegularFile(p)) continue;
                 out.add(describe(p, ArchiveFormats.stem(fn)));
             }
         }
@@ -82,6 +87,29 @@ public final class DirectoryReader {
                 .thenComparing(t -> t.number() == null ? BigInteger.ZERO : t.number())
                 .thenComparing(t -> t.path().getFileName().toString()));
         return out;
+    }
+
+    /**
+     * A link named as a tensor file must lead to one: a dangling or looping link is a tensor the dump
+     * meant to hold and does not (a dump copied without its targets), never silently left out.
+     */
+    private static void checkLink(Path link) throws IOException {
+        try {
+            link.toRealPath();
+        } catch (NoSuchFileException e) {
+            throw new ArchiveException(link.toString(), "dangling symbolic link (to " + target(link) + ", which does not exist)");
+        } catch (FileSystemException e) {
+            if (e.getReason() == null || !e.getReason().contains("symbolic links")) throw e;
+            throw new ArchiveException(link.toString(), "symbolic link loop (to " + target(link) + ": too many levels of symbolic links)");
+        }
+    }
+
+    private static String target(Path link) {
+        try {
+            return Files.readSymbolicLink(link).toString();
+        } catch (IOException | UnsupportedOperationException e) {
+            return "?";
+        }
     }
 
     static TensorFile describe(Path p, String stem) {

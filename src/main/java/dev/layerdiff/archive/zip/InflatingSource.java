@@ -21,6 +21,11 @@ public final class InflatingSource implements Closeable {
     private final String label;
     private final Inflater inflater = new Inflater(true); // zip members are raw deflate, no zlib wrapper
     private long fed;
+    /**
+     * The compressed bytes being inflated, copied out of the mapping: zlib reading a mapped page of a file
+     * that shrank would die of SIGBUS in native code, where a copy in Java fails with an InternalError.
+     */
+    private final byte[] input = new byte[INPUT_CHUNK];
     private long position;
     private boolean closed;
 
@@ -38,6 +43,11 @@ public final class InflatingSource implements Closeable {
     /** Pins the file the compressed bytes are read from (see {@link TensorData#pin}). */
     public TensorData.Pin pin() {
         return file.pin()::close;
+    }
+
+    /** Throws if the zip file changed size since it was opened (see {@link MappedFile#checkUnchanged}). */
+    public void checkUnchanged() throws IOException {
+        file.checkUnchanged();
     }
 
     /** Declared uncompressed size. */
@@ -82,8 +92,7 @@ public final class InflatingSource implements Closeable {
                             + member.size() + " bytes");
                 }
                 int chunk = (int) Math.min(INPUT_CHUNK, member.compressedSize() - fed);
-                inflater.setInput(file.slice(member.dataOffset() + fed, chunk));
-                fed += chunk;
+                feed(chunk);
             }
         } catch (DataFormatException e) {
             throw new ArchiveException(label, "corrupt deflate stream: " + e.getMessage(), e);
@@ -103,8 +112,7 @@ public final class InflatingSource implements Closeable {
                 if (inflater.needsInput()) {
                     if (fed >= member.compressedSize()) return; // no end marker yet no extra data: tolerated
                     int chunk = (int) Math.min(INPUT_CHUNK, member.compressedSize() - fed);
-                    inflater.setInput(file.slice(member.dataOffset() + fed, chunk));
-                    fed += chunk;
+                    feed(chunk);
                 } else if (inflater.needsDictionary()) {
                     return;
                 }
@@ -112,6 +120,13 @@ public final class InflatingSource implements Closeable {
         } catch (DataFormatException e) {
             throw new ArchiveException(label, "corrupt deflate stream: " + e.getMessage(), e);
         }
+    }
+
+    /** Hands the inflater the next {@code chunk} compressed bytes (it has consumed the last ones). */
+    private void feed(int chunk) throws IOException {
+        file.slice(member.dataOffset() + fed, chunk).get(input, 0, chunk);
+        inflater.setInput(input, 0, chunk);
+        fed += chunk;
     }
 
     private void restart() {

@@ -18,10 +18,15 @@ public final class InflatingTensorData extends SizedTensorData {
         this.start = start;
     }
 
-    /** The inflater reads its input in place, from the mapped file. */
+    /** The inflater's input is sliced from the mapped file. */
     @Override
     public Pin pin() {
         return source.pin();
+    }
+
+    @Override
+    public void checkUnchanged() throws IOException {
+        source.checkUnchanged();
     }
 
     @Override

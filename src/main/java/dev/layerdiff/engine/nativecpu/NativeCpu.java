@@ -22,15 +22,17 @@ final class NativeCpu {
 
     static native int ld_cpu_supported();
 
+    static native int ld_install_fault_guard();
+
     static native long ld_pair_size();
 
     static native long ld_scratch_size();
 
-    static native void ld_compare(@Cast("const void*") ByteBuffer ref, int refType,
+    static native int ld_compare(@Cast("const void*") ByteBuffer ref, int refType,
                                   @Cast("const void*") ByteBuffer cand, int candType, long n, long firstIndex,
                                   double rtol, double atol, int equalNan, @Cast("ld_pair*") ByteBuffer out,
                                   @Cast("void*") ByteBuffer scratch, @Cast("double*") ByteBuffer keys);
 
-    static native void ld_summarize(@Cast("const void*") ByteBuffer values, int type, long n,
+    static native int ld_summarize(@Cast("const void*") ByteBuffer values, int type, long n,
                                     @Cast("ld_side*") ByteBuffer out, @Cast("void*") ByteBuffer scratch);
 }

@@ -4,6 +4,7 @@ import dev.layerdiff.tensor.DType;
 import dev.layerdiff.engine.CpuKernel;
 import dev.layerdiff.engine.ImageAccumulator;
 import dev.layerdiff.engine.KernelScratch;
+import dev.layerdiff.engine.MemoryFault;
 import dev.layerdiff.engine.NativeCodes;
 import dev.layerdiff.engine.NativeLibraries;
 import dev.layerdiff.engine.NativeResults;
@@ -20,6 +21,10 @@ import org.bytedeco.javacpp.Loader;
  * buffers. Everything else (other dtypes, big-endian data, heap buffers) goes to the Java kernel it was
  * given. Loaded by
  * reflection from {@code CpuKernels}, so the core links neither this class nor JavaCPP.
+ *
+ * <p>A read of a mapped page that no longer exists (the file shrank while being compared) would kill
+ * the JVM in native code: the library catches that SIGBUS itself ({@code fault_guard.c}) and this class
+ * throws a {@link MemoryFault}, which the backend reports against the file that changed.
  *
  * <p>Results equal the Java kernels' exactly but for the order of additions in sums: the C code is a
  * transcription of {@code ScalarKernel} (same double arithmetic, tolerance multiplied then added).
@@ -64,6 +69,10 @@ public final class NativeKernel implements CpuKernel {
             throw new UnsupportedOperationException("the CPU lacks AVX2, FMA or F16C");
         }
         NativeResults.checkPairSize(NativeCpu.ld_pair_size());
+        if (NativeCpu.ld_install_fault_guard() != 0) {
+            // Without the guard a file truncated during a compare would end the JVM: the Java kernels fail cleanly.
+            throw new UnsupportedOperationException("cannot install the SIGBUS handler that guards the native kernel's reads");
+        }
         long tables = NativeCpu.ld_scratch_size();
         scratch = ThreadLocal.withInitial(() -> new Scratch(tables));
     }
@@ -94,8 +103,8 @@ public final class NativeKernel implements CpuKernel {
         ImageAccumulator image = acc.image;
         if (image == null) {
             // slice(): position 0 at the first element, so the native side gets its address
-            NativeCpu.ld_compare(ref.slice(), rt, cand.slice(), ct, n, firstIndex, acc.rtol, acc.atol,
-                    acc.equalNan ? 1 : 0, s.out, s.tables, null);
+            checkRead(NativeCpu.ld_compare(ref.slice(), rt, cand.slice(), ct, n, firstIndex, acc.rtol, acc.atol,
+                    acc.equalNan ? 1 : 0, s.out, s.tables, null), n, firstIndex);
             NativeResults.foldPair(s.out, acc);
             return;
         }
@@ -105,9 +114,10 @@ public final class NativeKernel implements CpuKernel {
         int rSize = refType.byteSize(), cSize = candType.byteSize();
         for (int off = 0; off < n; off += IMAGE_SLICE) {
             int len = Math.min(IMAGE_SLICE, n - off);
-            NativeCpu.ld_compare(ref.slice(ref.position() + off * rSize, len * rSize), rt,
+            checkRead(NativeCpu.ld_compare(ref.slice(ref.position() + off * rSize, len * rSize), rt,
                     cand.slice(cand.position() + off * cSize, len * cSize), ct,
-                    len, firstIndex + off, acc.rtol, acc.atol, acc.equalNan ? 1 : 0, s.out, s.tables, keys);
+                    len, firstIndex + off, acc.rtol, acc.atol, acc.equalNan ? 1 : 0, s.out, s.tables, keys),
+                    len, firstIndex + off);
             NativeResults.foldPair(s.out, acc);
             keys.asDoubleBuffer().get(0, k, 0, len);
             image.accept(k, len, firstIndex + off);
@@ -122,7 +132,15 @@ public final class NativeKernel implements CpuKernel {
             return;
         }
         Scratch s = scratch.get();
-        NativeCpu.ld_summarize(values.slice(), t, n, s.out, s.tables);
+        checkRead(NativeCpu.ld_summarize(values.slice(), t, n, s.out, s.tables), n, 0);
         NativeResults.foldSide(s.out, NativeResults.REF, acc);
+    }
+
+    /** {@code ld_compare}/{@code ld_summarize} return non-zero when a read faulted (SIGBUS); nothing was folded then. */
+    private static void checkRead(int status, long n, long firstIndex) {
+        if (status != 0) {
+            throw new MemoryFault("a read of mapped memory faulted (SIGBUS) in the native kernel, elements ["
+                    + firstIndex + ", " + (firstIndex + n) + ")");
+        }
     }
 }
