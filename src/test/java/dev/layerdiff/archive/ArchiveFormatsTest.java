@@ -29,16 +29,16 @@ class ArchiveFormatsTest {
     @Test
     void theInstalledFormatsAreFoundByServiceLoader() {
         assertThat(ArchiveFormats.installed().formats()).extracting(ArchiveFormat::name)
-                .containsExactly("npy", "npz", "safetensors", "pt", "dir", "msprobe");
+                .containsExactly("npy", "npz", "safetensors", "pt", "dir", "msprobe", "polygraphy");
         assertThat(ArchiveFormats.installed().fileExtensions()).containsExactly("npy", "npz", "safetensors", "pt", "pth");
     }
 
     @Test
     void contentBeatsTheExtension() throws IOException {
         String[][] cases = {{"cnn_ref_cpu.safetensors", "safetensors"}, {"cnn_ref_cpu.npz", "npz"}, {"cnn_ref_cpu.pt", "pt"},
-            {"bigendian.npy", "npy"}};
+            {"bigendian.npy", "npy"}, {"polygraphy/outputs.json", "polygraphy"}, {"polygraphy/inputs.json", "polygraphy"}};
         for (String[] c : cases) {
-            for (String disguise : new String[] {"x.npy", "x.npz", "x.safetensors", "x.pt", "x"}) {
+            for (String disguise : new String[] {"x.npy", "x.npz", "x.safetensors", "x.pt", "x.json", "x"}) {
                 Path p = Files.copy(fixture(c[0]), tmp.resolve(disguise), StandardCopyOption.REPLACE_EXISTING);
                 try (Archive a = Archives.open(p)) {
                     assertThat(a.format()).as(c[0] + " as " + disguise).isEqualTo(c[1]);
@@ -99,7 +99,7 @@ class ArchiveFormatsTest {
         Files.writeString(services.resolve(ArchiveFormat.class.getName()), RawF32Format.class.getName() + "\n");
         try (URLClassLoader loader = new URLClassLoader(new URL[] {tmp.resolve("plugin").toUri().toURL()}, getClass().getClassLoader())) {
             ArchiveFormats formats = ArchiveFormats.load(loader);
-            assertThat(formats.formats()).extracting(ArchiveFormat::name).containsExactly("npy", "npz", "safetensors", "pt", "dir", "msprobe", "raw");
+            assertThat(formats.formats()).extracting(ArchiveFormat::name).containsExactly("npy", "npz", "safetensors", "pt", "dir", "msprobe", "polygraphy", "raw");
 
             byte[] raw = concat(RawF32Format.MAGIC, f32(1.5f, -2));
             try (Archive a = formats.open(TestFiles.write(tmp.resolve("acts.npy"), raw))) {
