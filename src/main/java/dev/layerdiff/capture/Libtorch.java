@@ -26,14 +26,21 @@ final class Libtorch {
     private static final Pattern PINNED_OPENBLAS = Pattern.compile(
             "Warning: Versions of org\\.bytedeco:javacpp:\\S+ and org\\.bytedeco:openblas:\\S+ do not match\\.");
 
+    /** The preset's class that loads the native libraries; its absence means the optional dependency is missing. */
+    private static final String PRESET_CLASS = "org.bytedeco.pytorch.global.torch";
+
     private static volatile String version;
 
     private Libtorch() {}
 
-    /** Loads libtorch and returns its version; a missing or broken native library becomes an IOException. */
+    /**
+     * Loads libtorch and returns its version; a missing preset (libtorch is an optional dependency) or a
+     * missing or broken native library becomes an IOException.
+     */
     static String load() throws IOException {
         String v = version;
         if (v != null) return v;
+        requirePreset();
         synchronized (Libtorch.class) {
             if (version != null) return version;
             FileChannel lock = lockCache();
@@ -54,6 +61,16 @@ final class Libtorch {
             String jar = torch.class.getPackage().getImplementationVersion();
             version = "libtorch " + (jar != null ? jar : "2.13.0 (JavaCPP preset)");
             return version;
+        }
+    }
+
+    /** Fails in one line, before anything touches a class of the preset, where the preset's jars are absent. */
+    private static void requirePreset() throws IOException {
+        try {
+            Class.forName(PRESET_CLASS, false, Libtorch.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IOException("libtorch is not on the class path: capture and compare-model need org.bytedeco:pytorch"
+                    + " and its platform jar, optional dependencies of layerdiff (the distribution's bin/layerdiff has them)");
         }
     }
 

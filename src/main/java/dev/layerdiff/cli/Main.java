@@ -3,6 +3,7 @@ package dev.layerdiff.cli;
 import dev.layerdiff.Version;
 import dev.layerdiff.io.Printable;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Level;
@@ -13,13 +14,33 @@ import picocli.CommandLine.Command;
 
 /** The {@code layerdiff} command line. Exit codes: 0 ok, 1 divergence, 2 bad input or usage. */
 @Command(name = "layerdiff", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
-        description = "Find where two runs of a neural network part ways: compare activation and gradient dumps layer by layer.",
-        subcommands = {CompareCommand.class, CaptureCommand.class, CompareModelCommand.class, StatsCommand.class, CheckCommand.class, LsCommand.class, DoctorCommand.class,
-                CommandLine.HelpCommand.class})
+        description = "Find where two runs of a neural network part ways: compare activation and gradient dumps layer by layer.")
 public final class Main implements Runnable {
 
     /** Exit status for bad input, usage errors and failures (never a stack trace unless --verbose). */
     public static final int EXIT_ERROR = 2;
+
+    /**
+     * The subcommands, in the order of the usage help. picocli builds a command's whole model by reflection
+     * when it is added (a fifth of a compare's start-up for all seven), so a run names its command first
+     * and gets only that one; anything else (help, usage errors, completion) gets them all.
+     */
+    private static final List<String> COMMANDS = List.of("compare", "capture", "compare-model", "stats", "check", "ls", "doctor", "help");
+
+    /** A new subcommand (a switch, not method references: linking those would load every command's class). */
+    private static Object command(String name) {
+        return switch (name) {
+            case "compare" -> new CompareCommand();
+            case "capture" -> new CaptureCommand();
+            case "compare-model" -> new CompareModelCommand();
+            case "stats" -> new StatsCommand();
+            case "check" -> new CheckCommand();
+            case "ls" -> new LsCommand();
+            case "doctor" -> new DoctorCommand();
+            case "help" -> new CommandLine.HelpCommand();
+            default -> throw new IllegalArgumentException(name);
+        };
+    }
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -52,7 +73,7 @@ public final class Main implements Runnable {
     /** Runs the command line with the given streams, connected as {@code terminal} says. */
     static int execute(String[] args, PrintWriter out, PrintWriter err, Terminal terminal) {
         configureLogging();
-        CommandLine cli = new CommandLine(new Main(terminal));
+        CommandLine cli = commandLine(terminal, args.length > 0 ? args[0] : null);
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler(new ErrorHandler());
@@ -67,6 +88,19 @@ public final class Main implements Runnable {
             return new CommandLine.RunLast().execute(parsed);
         });
         return cli.execute(args);
+    }
+
+    /** The command line with every subcommand (what completion scripts are generated from). */
+    static CommandLine commandLine() {
+        return commandLine(Terminal.NONE, null);
+    }
+
+    /** The command line with only {@code command} when that names a subcommand, else with every one. */
+    private static CommandLine commandLine(Terminal terminal, String command) {
+        CommandLine cli = new CommandLine(new Main(terminal));
+        boolean one = command != null && !command.equals("help") && COMMANDS.contains(command); // help names another
+        for (String name : one ? List.of(command) : COMMANDS) cli.addSubcommand(name, command(name));
+        return cli;
     }
 
     /** One short line per log record on stderr, prefixed like every other message of the tool. */

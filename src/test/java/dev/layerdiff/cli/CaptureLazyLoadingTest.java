@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code compare} must never load libtorch (430 MB unpacked, a second of start-up): a fresh JVM runs it
  * with {@code -verbose:class}, and no class of the PyTorch or OpenBLAS presets may appear. (JavaCPP's
- * own Loader may: it loads the native CPU kernel.)
+ * own Loader may: it loads the native CPU kernel.) Nor may building the capture command (which a run
+ * builds only when it is the command named, and help builds with all the others).
  */
 class CaptureLazyLoadingTest {
 
@@ -21,9 +22,19 @@ class CaptureLazyLoadingTest {
     void compareLoadsNoPyTorchClass() throws IOException, InterruptedException {
         String log = runMain("compare", Fixtures.path("cnn_ref_cpu.safetensors").toString(),
                 Fixtures.path("cnn_bug_deadrelu.safetensors").toString(), "--quiet");
-        assertThat(log).contains("dev.layerdiff.cli.CaptureCommand"); // picocli did build the capture command
         assertThat(log).contains("DIVERGED");
+        assertThat(log).doesNotContain("dev.layerdiff.cli.CaptureCommand"); // only the command named is built
         assertThat(log).doesNotContain("org.bytedeco.pytorch").doesNotContain("org.bytedeco.openblas");
+    }
+
+    @Test
+    void buildingTheCaptureCommandsLoadsNoPyTorchClass() throws IOException, InterruptedException {
+        for (String[] args : new String[][] {{"--help"}, {"capture", "--help"}, {"compare-model", "--help"}}) {
+            String log = runMain(args);
+            String command = args[0].equals("compare-model") ? "CompareModelCommand" : "CaptureCommand";
+            assertThat(log).contains("dev.layerdiff.cli." + command, "Usage: layerdiff");
+            assertThat(log).doesNotContain("org.bytedeco.pytorch").doesNotContain("org.bytedeco.openblas");
+        }
     }
 
     private static String runMain(String... args) throws IOException, InterruptedException {
