@@ -3,7 +3,7 @@ package dev.layerdiff.compare;
 import dev.layerdiff.tensor.DType;
 
 /**
- * An allclose tolerance: a pair is equal when |cand - ref| <= atol + rtol * |ref|.
+ * An allclose tolerance: a pair is equal when {@code |cand - ref| <= atol + rtol * |ref|}.
  *
  * @param rtol relative tolerance
  * @param atol absolute tolerance

@@ -11,7 +11,7 @@ package dev.layerdiff.stats;
  * @param rmse        sqrt(mean (cand - ref)^2)
  * @param cosine      cosine similarity of the two as flat vectors; 1 if both are all zero, 0 if one is
  * @param sqnrDb      10 log10(sum ref^2 / sum (cand - ref)^2); +Inf when identical
- * @param mismatched  elements failing |cand - ref| <= atol + rtol |ref| (torch.allclose semantics)
+ * @param mismatched  elements failing {@code |cand - ref| <= atol + rtol |ref|} (torch.allclose semantics)
  * @param finitePairs element pairs where both sides are finite
  */
 public record DiffMetrics(double maxAbs, long maxAbsIndex, double meanAbs, double maxRel, double rmse,

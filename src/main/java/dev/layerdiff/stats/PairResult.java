@@ -2,7 +2,7 @@ package dev.layerdiff.stats;
 
 
 /**
- * What a backend computes for one {@link PairTask}, in a single pass over both tensors' bytes.
+ * What a backend computes for one {@code PairTask} (of the engine), in a single pass over both tensors' bytes.
  *
  * @param image the enhanced-diff image, or null when the task did not ask for one or no element is off
  */
