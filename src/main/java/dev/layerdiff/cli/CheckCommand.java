@@ -6,9 +6,11 @@ import dev.layerdiff.diagnosis.Finding;
 import dev.layerdiff.diagnosis.Health;
 import dev.layerdiff.diagnosis.HealthCheck;
 import dev.layerdiff.engine.CompareBackend;
+import dev.layerdiff.io.Printable;
 import dev.layerdiff.report.HealthJson;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -36,7 +38,10 @@ import picocli.CommandLine.Spec;
                 "  range_edge           float16/bfloat16 values within a doubling of overflow,",
                 "                       or 1% or more of the non-zero values subnormal",
                 "  constant             an activation whose values are all equal, or a",
-                "                       gradient that is zero everywhere",
+                "                       gradient that is zero everywhere; 1-D tensors of",
+                "                       all 0 or all 1 beside the activations are parameters",
+                "                       and buffers as initialised: one note line, not findings",
+                "                       (--verbose lists them)",
                 ""})
 final class CheckCommand implements Callable<Integer> {
 
@@ -69,6 +74,13 @@ final class CheckCommand implements Callable<Integer> {
         int w = health.findings().stream().mapToInt(f -> f.layer().length()).max().orElse(0);
         for (Finding f : health.findings()) {
             out.printf("%-19s  %-" + w + "s  %s%n", f.kind().jsonName(), f.layer(), f.detail());
+        }
+        List<String> init = health.initialised();
+        if (!init.isEmpty()) {
+            out.println(Printable.of(String.format("note: %d tensor%s constant as initialisation leaves parameters and buffers"
+                            + " (1-D, every value 0 or every value 1), not findings: %s", init.size(), init.size() == 1 ? " is" : "s are",
+                    verbosity.verbose || init.size() <= 3 ? String.join(", ", init)
+                            : String.join(", ", init.subList(0, 3)) + " and " + (init.size() - 3) + " more (--verbose lists them)")));
         }
         out.println(summary(health));
         out.flush();

@@ -4,6 +4,7 @@ import dev.layerdiff.compare.Group;
 import dev.layerdiff.compare.LayerReport;
 import dev.layerdiff.compare.Report;
 import dev.layerdiff.compare.Status;
+import dev.layerdiff.stats.GrossTest;
 import dev.layerdiff.stats.SideStats;
 import dev.layerdiff.stats.SliceStats;
 import java.io.IOException;
@@ -23,11 +24,16 @@ import java.util.Map;
  *
  * where {@code e} is ||cand - ref|| / ||ref||, {@code upstream} the largest error met so far on the
  * walk (for gradients, the forward pass's too: the loss depends on it) and {@code u} the unit
- * roundoff of the precision compared. A layer over budget (score above 1) is read a second time: if
- * only a few of its elements are grossly off (more than {@code GROSS} units, relative to their own
- * magnitude or the tensor's RMS) and no slice along dim 0 or 1 is largely made of them, the error is
- * rounding flipping a ReLU or dropout mask, which is noise however large its norm; otherwise it is the
- * culprit, and the slice breakdown says where inside the tensor it sits.
+ * roundoff of the layer's own precision ({@link NoiseFloor}). A layer over budget (score above 1) is
+ * read a second time. Its excess is a mask flipped by rounding, which is noise however large its norm,
+ * only where a mask could have flipped: the elements carrying it are zero on one side and not on the
+ * other (what a flipped ReLU, dropout or routing mask leaves), each within reach of the upstream error
+ * (for activations, no further from zero than {@code GROSS} times the upstream error, relative to the
+ * tensor's RMS; for gradients,
+ * whose masks are the forward pass's, wherever the forward pass differs at all), they are scattered (no
+ * slice along dim 0 or 1 is largely made of grossly-off elements), and the error left without them fits
+ * the budget. Otherwise the layer is the culprit, and the slice breakdown says where inside the tensor
+ * its error sits.
  */
 public final class Diagnoser {
     /** How much a layer may amplify the error it inherits. */
@@ -73,15 +79,21 @@ public final class Diagnoser {
         Map<Group, GroupDiagnosis> groups = new EnumMap<>(Group.class);
         Map<String, LayerDiagnosis> layers = new LinkedHashMap<>();
         double upstream = 0;
+        // Masks are set by the forward pass: with no forward pass in the dumps, any may have flipped.
+        boolean forwardDiffers = report.walk(Group.ACTIVATIONS).isEmpty();
         boolean bugUpstream = false;
         for (Group g : Group.values()) {
             List<LayerReport> walk = report.walk(g);
             if (walk.isEmpty()) continue;
             double start = g == Group.ACTIVATIONS ? 0 : upstream;
-            GroupDiagnosis gd = walk(g, walk, start, bugUpstream, floor.unit(), layers);
+            GroupDiagnosis gd = walk(g, walk, start, bugUpstream, forwardDiffers, floor, layers);
             bugUpstream |= gd.verdict() == Verdict.BUG;
             groups.put(g, gd);
-            for (LayerReport l : walk) upstream = Math.max(upstream, finiteOrZero(l.metrics().relativeError()));
+            for (LayerReport l : walk) {
+                double e = l.metrics().relativeError();
+                upstream = Math.max(upstream, finiteOrZero(e));
+                if (g == Group.ACTIVATIONS) forwardDiffers |= e != 0 || l.status() == Status.DIVERGED;
+            }
         }
         if (report.backend().startsWith("cuda") && layers.values().stream().anyMatch(l -> !l.slices().isEmpty())) {
             notes.add("slice breakdowns of flagged layers were computed on the CPU (not yet in the CUDA kernels)");
@@ -92,15 +104,17 @@ public final class Diagnoser {
     /**
      * Walks one group. {@code start} is the error the group inherits from the groups before it; when
      * those have a bug ({@code bugUpstream}), this group's differences are inherited from it unless one
-     * of its own layers introduces more.
+     * of its own layers introduces more. {@code forwardDiffers}: whether the forward pass differs
+     * anywhere, so that a gradient's mask may have flipped.
      */
-    private GroupDiagnosis walk(Group g, List<LayerReport> walk, double start, boolean bugUpstream, double u,
-                                Map<String, LayerDiagnosis> out) throws IOException {
+    private GroupDiagnosis walk(Group g, List<LayerReport> walk, double start, boolean bugUpstream, boolean forwardDiffers,
+                                NoiseFloor floor, Map<String, LayerDiagnosis> out) throws IOException {
         double upstream = start;
         boolean nonfiniteUpstream = false, introducedBefore = bugUpstream, diverged = false;
         String introducedAt = null;
         List<Suspect> culprits = new ArrayList<>(), others = new ArrayList<>();
         for (LayerReport l : walk) {
+            double u = floor.unit(l);
             double e = l.metrics().relativeError();
             boolean nonfinite = newNonfinite(l);
             double budget = GROWTH * upstream + FROM_ZERO * u;
@@ -124,19 +138,28 @@ public final class Diagnoser {
             if (off && score > 1) {
                 SideStats rs = l.referenceStats();
                 double rms = Math.sqrt(rs.std() * rs.std() + rs.mean() * rs.mean());
-                breakdown = List.of(slices.slices(l.name(), GROSS * u, Double.isFinite(rms) ? rms : 0));
+                rms = Double.isFinite(rms) ? rms : 0;
+                // How far from a kink a value may sit and still be flipped by the upstream error.
+                double reach = g == Group.ACTIVATIONS ? GROSS * upstream * rms
+                        : forwardDiffers ? Double.POSITIVE_INFINITY : 0;
+                breakdown = List.of(slices.slices(l.name(), new GrossTest(GROSS * u, rms, reach)));
                 double fill = ErrorShape.structuredFill(breakdown, l.numel());
-                if (!nonfinite && fill < STRUCTURED_FILL) {
+                double flipShare = ErrorShape.flipShare(breakdown);
+                double rest = score * Math.sqrt(1 - flipShare);
+                if (!nonfinite && fill < STRUCTURED_FILL && rest <= 1) {
                     role = introducedBefore ? Role.INHERITED : Role.NOISE;
                     others.add(new Suspect(l.name(), score, String.format(
-                            "%.3g units, %.3gx its budget, but sparse: at most %.2g%% of any slice is more than %.0f units off"
-                                    + " (rounding flipping a ReLU or dropout mask)", e / u, score, 100 * fill, GROSS)));
+                            "%.3g units, %.3gx its budget, but %d of its elements are zero on one side only (a ReLU, dropout or"
+                                    + " routing mask flipped by %s) and carry %.3g%% of its squared error: without them it is"
+                                    + " %.2gx its budget", e / u, score, ErrorShape.flips(breakdown), cause(g, upstream, u, reach),
+                            100 * flipShare, rest)));
                 } else {
                     role = Role.INTRODUCED;
-                    where = ErrorShape.localize(breakdown, l.referenceShape().length);
+                    where = ErrorShape.localize(breakdown, l.referenceShape().length, nonfinite);
                     if (introducedAt == null) introducedAt = l.name();
                     introducedBefore = true;
                     String why = reason(e, u, score, upstream, nonfinite, ErrorShape.grossFraction(breakdown, l.numel()), fill, where);
+                    if (!nonfinite && fill < STRUCTURED_FILL) why += notFlips(g, upstream, forwardDiffers, flipShare, rest);
                     if (refereed) why += String.format("; against the referee %s: %.3g, the reference's own %.3g",
                             referee.source(), candGold, refGold);
                     culprits.add(new Suspect(l.name(), score, why));
@@ -147,7 +170,7 @@ public final class Diagnoser {
                 role = Role.OK;
             }
             double own = l.metrics().relativeError();
-            out.put(l.name(), new LayerDiagnosis(l.name(), g, own, u == 0 ? Double.NaN : own / u, score, role, breakdown, where));
+            out.put(l.name(), new LayerDiagnosis(l.name(), g, own, u, u == 0 ? Double.NaN : own / u, score, role, breakdown, where));
             upstream = Math.max(upstream, finiteOrZero(e));
             nonfiniteUpstream |= nonfinite;
         }
@@ -156,7 +179,24 @@ public final class Diagnoser {
         others.sort(Comparator.comparingDouble(Suspect::score).reversed());
         List<Suspect> suspects = new ArrayList<>(culprits);
         suspects.addAll(others);
-        return new GroupDiagnosis(g, verdict, introducedAt, u, suspects.subList(0, Math.min(MAX_SUSPECTS, suspects.size())));
+        return new GroupDiagnosis(g, verdict, introducedAt, floor.unit(walk), suspects.subList(0, Math.min(MAX_SUSPECTS, suspects.size())));
+    }
+
+    /** What flipped the masks of a layer judged noise, in words a user can check. */
+    private static String cause(Group g, double upstream, double u, double reach) {
+        if (g != Group.ACTIVATIONS) return String.format("the forward pass's differences (%.3g units upstream)", upstream / u);
+        return String.format("%.3g units of upstream error, each flipped value within %.3g of zero", upstream / u, reach);
+    }
+
+    /** Why a sparse culprit's gross elements are not mask flips, in words a user can check. */
+    private static String notFlips(Group g, double upstream, boolean forwardDiffers, double flipShare, double rest) {
+        if (g == Group.ACTIVATIONS ? upstream == 0 : !forwardDiffers) {
+            return g == Group.ACTIVATIONS ? "; not mask flips: its upstream is exact, so no mask could flip"
+                    : "; not mask flips: the forward pass is bit-identical, so no mask could flip";
+        }
+        if (flipShare == 0) return "; not mask flips: none of its grossly-off elements is zero on one side within reach of the upstream error";
+        return String.format("; not mask flips: its zero flips carry %.3g%% of its squared error, and the rest is %.3gx its budget",
+                100 * flipShare, rest);
     }
 
     private static String reason(double e, double u, double score, double upstream, boolean nonfinite,

@@ -39,27 +39,42 @@ final class ErrorShape {
         return gross < 0 || numel == 0 ? 1 : (double) gross / numel;
     }
 
+    /** The share of the squared error that the zero flips carry (0 when there is no error). */
+    static double flipShare(List<SliceStats> breakdown) {
+        if (breakdown.isEmpty()) return 0;
+        SliceStats s = breakdown.get(0);
+        double total = Arrays.stream(s.sumSqDiff()).sum(), flips = Arrays.stream(s.flipSqDiff()).sum();
+        return total > 0 && Double.isFinite(total) ? Math.min(1, flips / total) : 0;
+    }
+
+    /** The number of zero flips. */
+    static long flips(List<SliceStats> breakdown) {
+        return breakdown.isEmpty() ? 0 : Arrays.stream(breakdown.get(0).flips()).sum();
+    }
+
     /**
      * The dimension along which a few indices carry the error while the rest are clean; the one that
-     * names the smaller share of its indices when both do.
+     * names the smaller share of its indices when both do. The error of an index is its squared error,
+     * or, for a layer whose error is NaN or Inf ({@code nonfinite}), its count of non-finite mismatches.
      */
-    static Localized localize(List<SliceStats> breakdown, int rank) {
+    static Localized localize(List<SliceStats> breakdown, int rank, boolean nonfinite) {
         Localized best = null;
         double bestShare = 2;
         for (SliceStats s : breakdown) {
             int n = s.size();
             if (n < 2) continue;
-            double total = Arrays.stream(s.sumSqDiff()).sum();
+            double[] error = nonfinite ? Arrays.stream(s.nonfinite()).asDoubleStream().toArray() : s.sumSqDiff();
+            double total = Arrays.stream(error).sum();
             if (!(total > 0) || !Double.isFinite(total)) continue;
             Integer[] order = new Integer[n];
             for (int i = 0; i < n; i++) order[i] = i;
-            Arrays.sort(order, Comparator.comparingDouble((Integer i) -> s.sumSqDiff()[i]).reversed());
+            Arrays.sort(order, Comparator.comparingDouble((Integer i) -> error[i]).reversed());
             double acc = 0;
             int k = 0;
-            while (k < n && acc < LOCAL_SHARE * total) acc += s.sumSqDiff()[order[k++]];
+            while (k < n && acc < LOCAL_SHARE * total) acc += error[order[k++]];
             if (k >= n) continue;
-            double weakestCarrier = s.sumSqDiff()[order[k - 1]], loudestRest = s.sumSqDiff()[order[k]];
-            // Squared sums: a contrast of 10 in RMS error is 100 in squares.
+            double weakestCarrier = error[order[k - 1]], loudestRest = error[order[k]];
+            // Squared sums: a contrast of 10 in RMS error is 100 in squares (and counts of NaN as strict).
             if (loudestRest * LOCAL_CONTRAST * LOCAL_CONTRAST > weakestCarrier) continue;
             double share = (double) k / n;
             if (share < bestShare) {

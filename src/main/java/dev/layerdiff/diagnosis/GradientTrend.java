@@ -3,6 +3,8 @@ package dev.layerdiff.diagnosis;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Exploding and vanishing gradients: the activation gradients' L2 norm, walked from the output toward
@@ -24,6 +26,7 @@ final class GradientTrend {
     static final double ORDERS = 2;
     /** A line through fewer points is one layer's factor, not a trend. */
     static final int MIN_LAYERS = 3;
+    private static final Pattern CALL_GRADIENT = Pattern.compile("\\.backward\\.\\d+\\.(input|output)\\.\\d+$");
 
     private GradientTrend() {}
 
@@ -52,6 +55,24 @@ final class GradientTrend {
                                 + " %d gradients (%+.3f orders per layer): %s %.3g, %s %.3g",
                         grows ? "grows" : "shrinks", Math.abs(change), Math.pow(10, change), used.size(), slope,
                         out.name(), out.norm(), in.name(), in.norm())));
+    }
+
+    /**
+     * The chain of activation gradients in a backward walk. Where a dump names each call's gradients by
+     * direction, as msprobe does ({@code ...backward.N.input.K}: the gradient arriving at the call's
+     * output K; {@code ...backward.N.output.K}: what the call passes to its inputs, weight and bias), only
+     * the first kind: a weight's or a bias's gradient is no link of the chain (a conv's bias followed by
+     * BatchNorm gets a zero gradient in a healthy run). Otherwise every gradient of the walk.
+     */
+    static List<MeasuredTensor> chain(List<MeasuredTensor> backward) {
+        List<MeasuredTensor> arriving = backward.stream().filter(t -> "input".equals(direction(t.name()))).toList();
+        return arriving.isEmpty() ? backward : arriving;
+    }
+
+    /** {@code input} or {@code output} for a gradient named by call and direction, else null. */
+    private static String direction(String name) {
+        Matcher m = CALL_GRADIENT.matcher(name);
+        return m.find() ? m.group(1) : null;
     }
 
     /** Least-squares slope of y on x. */

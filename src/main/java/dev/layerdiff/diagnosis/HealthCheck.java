@@ -59,17 +59,19 @@ public final class HealthCheck {
         Map<Group, List<MeasuredTensor>> walks = walks(all);
         List<Finding> findings = new ArrayList<>();
         for (Map.Entry<Group, List<MeasuredTensor>> w : walks.entrySet()) nonfiniteOrigin(w.getKey(), w.getValue()).ifPresent(findings::add);
-        GradientTrend.check(walks.get(Group.GRADIENTS)).ifPresent(findings::add);
+        GradientTrend.check(GradientTrend.chain(walks.get(Group.GRADIENTS))).ifPresent(findings::add);
+        List<String> initialised = new ArrayList<>();
         for (MeasuredTensor t : all) {
             if (!t.entry().dtype().isFloatingPoint()) continue;
-            constant(t).ifPresent(findings::add);
             RangeEdge.check(t).ifPresent(findings::add);
+            if (initialised(t)) initialised.add(t.name());
+            else constant(t).ifPresent(findings::add);
         }
         int[] unread = new int[1];
         findings.addAll(DeadUnits.check(walks.get(Group.ACTIVATIONS), backend, budget, unread));
         // Stable: within a kind, walk order for the per-group findings and archive order for the rest.
         findings.sort(Comparator.comparing(Finding::kind));
-        return new Health(archive, tensors.size(), findings, unread[0]);
+        return new Health(archive, tensors.size(), findings, unread[0], initialised);
     }
 
     /**
@@ -120,6 +122,17 @@ public final class HealthCheck {
             }
         }
         return Optional.of(Finding.of(Finding.Kind.NONFINITE_ORIGIN, t.name(), detail.toString()));
+    }
+
+    /**
+     * Constant as initialisation leaves a parameter or buffer that a dump records beside the activations
+     * (msprobe records a call's weight, bias and running statistics as its inputs): 1-D, with every value
+     * 0 or every value 1. An activation has a batch dimension, so it is never 1-D in such a dump.
+     */
+    static boolean initialised(MeasuredTensor t) {
+        SideStats s = t.stats();
+        return t.group() == Group.ACTIVATIONS && t.entry().shape().length == 1 && s.count() >= 2
+                && s.finite() == s.count() && s.min() == s.max() && (s.min() == 0 || s.min() == 1);
     }
 
     /**

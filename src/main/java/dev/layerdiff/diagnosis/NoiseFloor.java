@@ -4,58 +4,175 @@ import dev.layerdiff.compare.Group;
 import dev.layerdiff.compare.LayerReport;
 import dev.layerdiff.compare.Report;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The precision a comparison is judged in.
+ * The precision each layer is judged in: its unit roundoff u, and in words what set it.
  *
- * @param unit   its unit roundoff u
- * @param source how it was chosen, in words
+ * <p>Each tensor has its own floor, the coarsest of: its two dtypes; {@code --precision}; and, without
+ * {@code --precision}, for a tensor stored wide (float32 or float64 on both sides, which may hide a
+ * tf32, fp16 or bf16 run), what the data shows of the precision the runs computed in. That evidence is
+ * never the error under judgement: it is the median error of the <em>other</em> wide layers met on the
+ * walk before the first error that no standard precision explains (a bug's inherited errors say nothing
+ * of the precision), and never the gradients of a bit-identical forward pass (which proves that both
+ * runs computed in the same precision, whatever their gradients show).
  */
-record NoiseFloor(double unit, String source) {
+final class NoiseFloor {
     /** The data's precision is the finest standard one within this factor of the median layer error. */
     static final double TYPICAL_UNITS = 4;
 
-    /**
-     * The unit roundoff to judge against: the coarsest of the dumps' dtypes and {@code --precision};
-     * without {@code --precision}, also what the data says, since a float32 dump of a tf32 or bf16 run
-     * says nothing of it in its dtype. The data's precision is the finest standard one that the median
-     * error is typical of, over the layers met (activations forward, then gradients backward) before
-     * the first error that no precision explains: a bug's inherited errors say nothing of the precision.
-     */
-    static NoiseFloor of(Report report, Precision precision) {
-        double dtypeUnit = 0;
-        for (LayerReport l : report.layers()) {
-            if (l.metrics() == null) continue;
-            dtypeUnit = Math.max(dtypeUnit, Math.max(Precision.unitOf(l.referenceDtype()), Precision.unitOf(l.candidateDtype())));
+    private final Map<String, Double> units;
+    private final Map<String, String> sources;
+    private final double main;
+    private final String source;
+
+    private NoiseFloor(Map<String, Double> units, Map<String, String> sources) {
+        this.units = units;
+        this.sources = sources;
+        Map<String, List<String>> bySource = new LinkedHashMap<>();
+        sources.forEach((layer, why) -> bySource.computeIfAbsent(why, k -> new ArrayList<>()).add(layer));
+        String common = bySource.entrySet().stream().max((a, b) -> Integer.compare(a.getValue().size(), b.getValue().size()))
+                .map(Map.Entry::getKey).orElse(null);
+        if (common == null) {
+            main = Precision.FP32.unit();
+            source = "the dumps' dtypes (fp32)";
+            return;
         }
-        if (dtypeUnit == 0) dtypeUnit = Precision.FP32.unit();
-        NoiseFloor fromDtypes = new NoiseFloor(dtypeUnit, "the dumps' dtypes (" + nameOf(dtypeUnit) + ")");
-        if (precision != null) {
-            return precision.unit() > dtypeUnit ? new NoiseFloor(precision.unit(), "--precision " + precision.cliName()) : fromDtypes;
-        }
-        List<Double> errors = new ArrayList<>();
-        walk:
-        for (Group g : Group.values()) {
-            for (LayerReport l : report.walk(g)) {
-                double e = l.metrics().relativeError();
-                if (!(e <= TYPICAL_UNITS * Precision.BF16.unit())) break walk;
-                if (e > 0) errors.add(e);
-            }
-        }
-        if (errors.isEmpty()) return fromDtypes;
-        errors.sort(null);
-        double median = errors.get(errors.size() / 2);
-        for (Precision p : new Precision[] {Precision.FP32, Precision.TF32, Precision.BF16}) {
-            if (p.unit() < dtypeUnit || median > TYPICAL_UNITS * p.unit()) continue;
-            if (p.unit() == dtypeUnit) return fromDtypes;
-            return new NoiseFloor(p.unit(), String.format("the data: a median layer error of %.2g, typical of %s (stored as %s)",
-                    median, p == Precision.TF32 ? "tf32 or fp16" : p.cliName(), nameOf(dtypeUnit)));
-        }
-        return fromDtypes;
+        main = units.get(bySource.get(common).get(0));
+        StringBuilder s = new StringBuilder(common);
+        bySource.forEach((why, layers) -> {
+            if (why.equals(common)) return;
+            s.append(String.format("; u = %.3e for %s, from %s", units.get(layers.get(0)),
+                    layers.size() == 1 ? layers.get(0) : layers.size() + " layers (" + layers.get(0) + ", ...)", why));
+        });
+        source = s.toString();
     }
 
-    private static String nameOf(double unit) {
+    /** The floor of the most layers. */
+    double unit() { return main; }
+
+    /** How the floors were chosen, in words: the most layers' first, then the others'. */
+    String source() { return source; }
+
+    /** The unit roundoff that {@code layer} is judged against. */
+    double unit(LayerReport layer) {
+        return units.getOrDefault(layer.name(), main);
+    }
+
+    /** The floor of the most layers of a walk. */
+    double unit(List<LayerReport> walk) {
+        Map<Double, Integer> count = new HashMap<>();
+        for (LayerReport l : walk) count.merge(unit(l), 1, Integer::sum);
+        return count.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(main);
+    }
+
+    /** The floors of a comparison's compared layers (see the class comment). */
+    static NoiseFloor of(Report report, Precision precision) {
+        List<LayerReport> compared = new ArrayList<>();
+        double coarsest = 0;
+        for (Group g : Group.values()) compared.addAll(report.walk(g));
+        for (LayerReport l : compared) coarsest = Math.max(coarsest, dtypeUnit(l));
+        // Integers and 8-bit floats carry no rounding model: they take the coarsest float's floor.
+        double fallback = coarsest == 0 ? Precision.FP32.unit() : coarsest;
+        Evidence evidence = precision == null ? Evidence.of(report) : null;
+        Map<String, Double> units = new HashMap<>();
+        Map<String, String> sources = new LinkedHashMap<>();
+        for (LayerReport l : compared) {
+            double own = dtypeUnit(l) == 0 ? fallback : dtypeUnit(l);
+            double u = own;
+            String why = "the dumps' dtypes (" + nameOf(own) + ")";
+            if (precision != null && precision.unit() > own) {
+                u = precision.unit();
+                why = "--precision " + precision.cliName();
+            } else if (evidence != null && wide(l)) {
+                Evidence.Median others = evidence.without(l.name());
+                Precision typical = others.count() == 0 ? null : typical(others.value());
+                if (typical != null && typical.unit() > own) {
+                    u = typical.unit();
+                    Evidence.Median all = evidence.without(null);
+                    why = String.format("the data: a median layer error of %.2g over %d layers, typical of %s (stored as %s;"
+                                    + " no layer is evidence for its own floor)", all.value(), all.count(),
+                            typical == Precision.TF32 ? "tf32 or fp16" : typical.cliName(), nameOf(own));
+                } else if (typical == null) {
+                    why = "the dumps' dtypes (" + nameOf(own) + evidence.silence() + ")";
+                }
+            }
+            units.put(l.name(), u);
+            sources.put(l.name(), why);
+        }
+        return new NoiseFloor(units, sources);
+    }
+
+    /**
+     * The errors of the wide layers, walked as the diagnosis walks them (forward, then the gradients
+     * from the output backward, unless the forward pass is bit-identical) from the start up to the
+     * first error that no standard precision explains; those above zero only (an exact layer, a
+     * lookup or a copy, says nothing of the precision), sorted.
+     */
+    private record Evidence(Map<String, Double> byLayer, double[] sorted, boolean exactForward) {
+        /** A median and how many errors it was taken over. */
+        record Median(double value, int count) {}
+
+        static Evidence of(Report report) {
+            List<LayerReport> forward = report.walk(Group.ACTIVATIONS);
+            boolean exact = !forward.isEmpty() && forward.stream().allMatch(l -> l.metrics().relativeError() == 0);
+            Map<String, Double> byLayer = new HashMap<>();
+            walk:
+            for (Group g : Group.values()) {
+                if (g != Group.ACTIVATIONS && exact) break;
+                for (LayerReport l : report.walk(g)) {
+                    double e = l.metrics().relativeError();
+                    if (!(e <= TYPICAL_UNITS * Precision.BF16.unit())) break walk;
+                    if (e > 0 && wide(l)) byLayer.put(l.name(), e);
+                }
+            }
+            double[] sorted = byLayer.values().stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            return new Evidence(byLayer, sorted, exact);
+        }
+
+        /** The median of every error but {@code layer}'s own. */
+        Median without(String layer) {
+            Double own = layer == null ? null : byLayer.get(layer);
+            int n = sorted.length;
+            if (own == null) return new Median(n == 0 ? Double.NaN : sorted[n / 2], n);
+            if (n == 1) return new Median(Double.NaN, 0);
+            // The median of the n - 1 others: the element at (n - 1) / 2 once one copy of own is left out.
+            int at = Arrays.binarySearch(sorted, own), m = (n - 1) / 2;
+            return new Median(m < at ? sorted[m] : sorted[m + 1], n - 1);
+        }
+
+        /** Why the data raised no floor. */
+        String silence() {
+            if (exactForward) return "; the forward pass is bit-identical, so both runs computed in the same precision";
+            return "; no other layer stored wide shows a lower precision";
+        }
+    }
+
+    /** The finest standard precision that a median layer error is typical of. */
+    private static Precision typical(double median) {
+        for (Precision p : new Precision[] {Precision.FP32, Precision.TF32}) {
+            if (median <= TYPICAL_UNITS * p.unit()) return p;
+        }
+        return Precision.BF16;
+    }
+
+    /** The coarser unit roundoff of a layer's two dtypes (0 for integers and 8-bit floats). */
+    private static double dtypeUnit(LayerReport l) {
+        return Math.max(Precision.unitOf(l.referenceDtype()), Precision.unitOf(l.candidateDtype()));
+    }
+
+    /** Stored wide on both sides: float32 or float64, which may hold a lower-precision run's values. */
+    private static boolean wide(LayerReport l) {
+        double u = dtypeUnit(l);
+        return u > 0 && u <= Precision.FP32.unit() && Precision.unitOf(l.referenceDtype()) > 0
+                && Precision.unitOf(l.candidateDtype()) > 0;
+    }
+
+    static String nameOf(double unit) {
         if (unit == Precision.BF16.unit()) return "bf16";
         if (unit == Precision.FP16.unit()) return "fp16";
         if (unit == Precision.FP32.unit()) return "fp32";

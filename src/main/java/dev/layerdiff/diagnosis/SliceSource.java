@@ -6,6 +6,8 @@ import dev.layerdiff.compare.PairingPlan;
 import dev.layerdiff.archive.Archive;
 import dev.layerdiff.engine.CompareBackend;
 import dev.layerdiff.engine.PairTask;
+import dev.layerdiff.stats.GrossTest;
+import dev.layerdiff.stats.GrossTest;
 import dev.layerdiff.stats.SliceStats;
 import java.io.IOException;
 import java.util.HashMap;
@@ -17,7 +19,7 @@ import java.util.Map;
 public interface SliceSource {
 
     /** The breakdowns of one compared layer (see {@code SliceKernel.compute}). */
-    SliceStats[] slices(String layer, double grossThreshold, double scale) throws IOException;
+    SliceStats[] slices(String layer, GrossTest test) throws IOException;
 
     /** Reads the layers of a plan from its two (still open) archives through a backend. */
     static SliceSource of(CompareBackend backend, PairingPlan plan, Archive reference, Archive candidate,
@@ -26,10 +28,10 @@ public interface SliceSource {
         List<PairTask> tasks = LayerDiff.tasks(rows, reference, candidate, options);
         Map<String, PairTask> byName = new HashMap<>();
         for (int i = 0; i < rows.size(); i++) byName.put(rows.get(i).name(), tasks.get(i));
-        return (layer, threshold, scale) -> {
+        return (layer, test) -> {
             PairTask task = byName.get(layer);
             if (task == null) throw new IllegalArgumentException("no compared layer '" + layer + "'");
-            return backend.slices(task, threshold, scale);
+            return backend.slices(task, test);
         };
     }
 }

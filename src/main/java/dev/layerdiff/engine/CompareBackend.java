@@ -1,6 +1,7 @@
 package dev.layerdiff.engine;
 
 import dev.layerdiff.stats.PairResult;
+import dev.layerdiff.stats.GrossTest;
 import dev.layerdiff.stats.SliceStats;
 import dev.layerdiff.stats.TensorSummary;
 import dev.layerdiff.stats.ZeroIndices;
@@ -56,8 +57,8 @@ public interface CompareBackend extends AutoCloseable {
      * The slice breakdowns of one pair (see {@link SliceKernel#compute}): a second read, for the few
      * layers a diagnosis flags. Every backend gives the CPU's answer; this default computes it on the CPU.
      */
-    default SliceStats[] slices(PairTask task, double grossThreshold, double scale) throws IOException {
-        return SliceKernel.compute(task, grossThreshold, scale);
+    default SliceStats[] slices(PairTask task, GrossTest test) throws IOException {
+        return SliceKernel.compute(task, test);
     }
 
     /**

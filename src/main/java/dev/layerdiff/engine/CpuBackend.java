@@ -1,6 +1,7 @@
 package dev.layerdiff.engine;
 
 import dev.layerdiff.stats.ImageLayout;
+import dev.layerdiff.stats.GrossTest;
 import dev.layerdiff.stats.SliceStats;
 import dev.layerdiff.stats.TensorSummary;
 
@@ -160,8 +161,8 @@ public final class CpuBackend implements CompareBackend {
 
     /** The slice breakdowns with the pair's chunks on this backend's threads: the answer of any backend, sooner. */
     @Override
-    public SliceStats[] slices(PairTask task, double grossThreshold, double scale) throws IOException {
-        return SliceKernel.compute(task, grossThreshold, scale, pool, pool.getMaximumPoolSize());
+    public SliceStats[] slices(PairTask task, GrossTest test) throws IOException {
+        return SliceKernel.compute(task, test, pool, pool.getMaximumPoolSize());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.layerdiff.engine;
 
+import dev.layerdiff.stats.GrossTest;
 import dev.layerdiff.stats.SliceStats;
 import dev.layerdiff.tensor.Shapes;
 import dev.layerdiff.tensor.TensorData;
@@ -32,24 +33,23 @@ public final class SliceKernel {
 
     /**
      * Breakdowns along dimension 0 and, for tensors of two or more dimensions, dimension 1 (a dimension
-     * longer than {@link #MAX_INDICES} is left out); an empty array for a 0-d tensor. An element's error
-     * is gross when {@code |cand - ref| > grossThreshold * max(|ref|, scale)} or when it is a non-finite
-     * mismatch. Runs on the calling thread.
+     * longer than {@link #MAX_INDICES} is left out); an empty array for a 0-d tensor. Gross elements and
+     * zero flips are those of {@code test}. Runs on the calling thread.
      */
-    public static SliceStats[] compute(PairTask task, double grossThreshold, double scale) throws IOException {
-        return compute(task, grossThreshold, scale, null, 1);
+    public static SliceStats[] compute(PairTask task, GrossTest test) throws IOException {
+        return compute(task, test, null, 1);
     }
 
     /**
-     * As {@link #compute(PairTask, double, double)}, with the chunks of a random-access pair on up to
+     * As {@link #compute(PairTask, GrossTest)}, with the chunks of a random-access pair on up to
      * {@code threads} tasks of {@code pool}. The tensor is cut into chunks of {@link #CHUNK} elements
      * whose sums are added up in chunk order, so the answer is the same bit for bit on any pool.
      */
-    public static SliceStats[] compute(PairTask task, double grossThreshold, double scale, ExecutorService pool, int threads)
+    public static SliceStats[] compute(PairTask task, GrossTest test, ExecutorService pool, int threads)
             throws IOException {
         Layout layout = Layout.of(task.reference().shape());
         if (layout == null) return new SliceStats[0];
-        Run.Settings settings = new Run.Settings(task.rtol(), task.atol(), task.equalNan(), grossThreshold, scale);
+        Run.Settings settings = new Run.Settings(task.rtol(), task.atol(), task.equalNan(), test);
         Sums total = new Sums(layout, -1, -1);
         int chunks = (int) ((layout.numel + CHUNK - 1) / CHUNK);
         boolean random = task.reference().data().isRandomAccess() && task.candidate().data().isRandomAccess();
@@ -144,8 +144,8 @@ public final class SliceKernel {
     private static final class Sums {
         private final Layout layout;
         private final long[] base;
-        private final double[][] d2, x2;
-        private final long[][] off, gross;
+        private final double[][] d2, x2, flipD2;
+        private final long[][] off, gross, flips, nonfinite;
 
         /** The sums of {@code [start, stop)}; of every slot when {@code start} is negative. */
         Sums(Layout layout, long start, long stop) {
@@ -156,6 +156,9 @@ public final class SliceKernel {
             x2 = new double[dims][];
             off = new long[dims][];
             gross = new long[dims][];
+            flipD2 = new double[dims][];
+            flips = new long[dims][];
+            nonfinite = new long[dims][];
             for (int k = 0; k < dims; k++) {
                 int n = start < 0 ? (int) layout.shape[k] : layout.span(k, start, stop);
                 // A range that touches every slot keeps them in slot order; base -1 says so.
@@ -164,6 +167,9 @@ public final class SliceKernel {
                 x2[k] = new double[n];
                 off[k] = new long[n];
                 gross[k] = new long[n];
+                flipD2[k] = new double[n];
+                flips[k] = new long[n];
+                nonfinite[k] = new long[n];
             }
         }
 
@@ -178,6 +184,9 @@ public final class SliceKernel {
                 x2[k][at] += run.x2;
                 off[k][at] += run.off;
                 gross[k][at] += run.gross;
+                flipD2[k][at] += run.flipD2;
+                flips[k][at] += run.flips;
+                nonfinite[k][at] += run.nonfinite;
             }
         }
 
@@ -190,6 +199,9 @@ public final class SliceKernel {
                     x2[k][at] += p.x2[k][j];
                     off[k][at] += p.off[k][j];
                     gross[k][at] += p.gross[k][j];
+                    flipD2[k][at] += p.flipD2[k][j];
+                    flips[k][at] += p.flips[k][j];
+                    nonfinite[k][at] += p.nonfinite[k][j];
                 }
             }
         }
@@ -197,7 +209,8 @@ public final class SliceKernel {
         SliceStats[] toStats() {
             SliceStats[] out = new SliceStats[layout.dims];
             for (int k = 0; k < layout.dims; k++) {
-                out[k] = new SliceStats(k, d2[k], x2[k], off[k], gross[k], layout.numel / Math.max(1, layout.shape[k]));
+                out[k] = new SliceStats(k, d2[k], x2[k], off[k], gross[k], flips[k], flipD2[k], nonfinite[k],
+                        layout.numel / Math.max(1, layout.shape[k]));
             }
             return out;
         }
@@ -206,19 +219,20 @@ public final class SliceKernel {
     /** The sums of one run of elements, the finite fast path first. */
     private static final class Run {
         /** The tests of one pair, shared by its chunks. */
-        record Settings(double rtol, double atol, boolean equalNan, double grossThreshold, double scale) {}
+        record Settings(double rtol, double atol, boolean equalNan, GrossTest gross) {}
 
-        private final double rtol, atol, grossThreshold, scale, grossFloor;
+        private final double rtol, atol, grossThreshold, scale, grossFloor, reach;
         private final boolean equalNan, fast;
-        double d2, x2;
-        long off, gross;
+        double d2, x2, flipD2;
+        long off, gross, flips, nonfinite;
 
         Run(Settings s) {
             rtol = s.rtol();
             atol = s.atol();
             equalNan = s.equalNan();
-            grossThreshold = s.grossThreshold();
-            scale = s.scale();
+            grossThreshold = s.gross().threshold();
+            scale = s.gross().scale();
+            reach = s.gross().reach();
             // max(|ref|, scale) * t is |ref| * t or scale * t exactly, so the test splits in two.
             grossFloor = grossThreshold * scale;
             // With no negative bound, an equal pair (|d| = 0) is never off or gross: no equality test.
@@ -235,8 +249,8 @@ public final class SliceKernel {
          * is 0 for a finite x and NaN otherwise, so one NaN check covers the run.
          */
         private boolean finite(double[] r, double[] c, int from, int to) {
-            double d2 = 0, x2 = 0, check = 0;
-            long off = 0, gross = 0;
+            double d2 = 0, x2 = 0, flipD2 = 0, check = 0;
+            long off = 0, gross = 0, flips = 0;
             for (int i = from; i < to; i++) {
                 double x = r[i], y = c[i];
                 double d = y - x, ad = Math.abs(d), ax = Math.abs(x);
@@ -245,19 +259,27 @@ public final class SliceKernel {
                 x2 += x * x;
                 // Multiply then add, as every kernel's tolerance test.
                 off += ad > atol + rtol * ax ? 1 : 0;
-                gross += ad > grossThreshold * ax && ad > grossFloor ? 1 : 0;
+                boolean g = ad > grossThreshold * ax && ad > grossFloor;
+                gross += g ? 1 : 0;
+                // With one side zero, |d| is the other side's magnitude.
+                boolean flip = g && (x == 0) != (y == 0) && ad <= reach;
+                flips += flip ? 1 : 0;
+                flipD2 += flip ? d * d : 0;
             }
             if (check != 0) return false;
             this.d2 = d2;
             this.x2 = x2;
             this.off = off;
             this.gross = gross;
+            this.flips = flips;
+            this.flipD2 = flipD2;
+            this.nonfinite = 0;
             return true;
         }
 
         private void careful(double[] r, double[] c, int from, int to) {
-            double d2 = 0, x2 = 0;
-            long off = 0, gross = 0;
+            double d2 = 0, x2 = 0, flipD2 = 0;
+            long off = 0, gross = 0, flips = 0, nonfinite = 0;
             for (int i = from; i < to; i++) {
                 double x = r[i], y = c[i];
                 boolean equal = x == y;
@@ -267,16 +289,26 @@ public final class SliceKernel {
                     x2 += x * x;
                     double tol = atol + rtol * ax;
                     if (!equal && ad > tol) off++;
-                    if (ad > grossThreshold * Math.max(ax, scale)) gross++;
+                    if (ad > grossThreshold * Math.max(ax, scale)) {
+                        gross++;
+                        if ((x == 0) != (y == 0) && ad <= reach) {
+                            flips++;
+                            flipD2 += d * d;
+                        }
+                    }
                 } else if (!equal && !(equalNan && x != x && y != y)) {
                     off++;
                     gross++;
+                    nonfinite++;
                 }
             }
             this.d2 = d2;
             this.x2 = x2;
             this.off = off;
             this.gross = gross;
+            this.flips = flips;
+            this.flipD2 = flipD2;
+            this.nonfinite = nonfinite;
         }
     }
 }

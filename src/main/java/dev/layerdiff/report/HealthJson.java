@@ -13,8 +13,9 @@ import java.nio.file.Path;
 
 /**
  * Writes the {@code check} command's report: {@code {"archive", "tensors", "findings": [{"kind",
- * "layer", "dim", "indices", "detail"}]}}, with {@code dim} and {@code indices} null where they do
- * not apply.
+ * "layer", "dim", "indices", "detail"}], "initialised": [NAME...]}}, with {@code dim} and {@code indices}
+ * null where they do not apply; {@code initialised} lists the tensors constant as initialisation leaves
+ * parameters and buffers, which are not findings.
  */
 public final class HealthJson {
     private static final JsonFactory FACTORY = new JsonFactory();
@@ -36,6 +37,9 @@ public final class HealthJson {
             g.writeNumberField("tensors", health.tensors());
             g.writeArrayFieldStart("findings");
             for (Finding f : health.findings()) writeFinding(g, f);
+            g.writeEndArray();
+            g.writeArrayFieldStart("initialised");
+            for (String name : health.initialised()) g.writeString(name);
             g.writeEndArray();
             g.writeEndObject();
         }

@@ -171,6 +171,7 @@ public final class JsonReport {
 
     private static void writeLayerDiagnosis(JsonGenerator g, LayerDiagnosis d) throws IOException {
         number(g, "relative_error", d.relativeError());
+        number(g, "noise_floor", d.noiseFloor());
         number(g, "error_units", d.units());
         number(g, "introduced_score", d.score());
         g.writeStringField("role", d.role().jsonName());
@@ -185,6 +186,9 @@ public final class JsonReport {
                     g.writeNumberField("index", i);
                     number(g, "relative_error", s.relativeError(i));
                     g.writeNumberField("mismatched", s.mismatched()[i]);
+                    g.writeNumberField("gross", s.gross()[i]);
+                    g.writeNumberField("zero_flips", s.flips()[i]);
+                    g.writeNumberField("nonfinite", s.nonfinite()[i]);
                     g.writeEndObject();
                 }
                 g.writeEndArray();

@@ -210,8 +210,9 @@ public final class TerminalTable {
             String what = l.status() == Status.SHAPE_MISMATCH ? "shape mismatch"
                     : String.format(Locale.ROOT, "%s of %s elements off, max_abs %s", l.metrics().mismatched(), l.numel(),
                             num(l.metrics().maxAbs()));
-            String kind = gd == null ? "" : gd.verdict() == Verdict.BUG ? " (inherited bug)" : gd.verdict() == Verdict.NOISE
-                    ? " (noise)" : "";
+            // A structural difference is never noise, whatever the compared layers of its group are.
+            String kind = gd == null || l.status() == Status.SHAPE_MISMATCH ? ""
+                    : gd.verdict() == Verdict.BUG ? " (inherited bug)" : gd.verdict() == Verdict.NOISE ? " (noise)" : "";
             parts.add(e.getKey().jsonName() + " first diverge at " + display(l) + " (" + what + ")" + kind);
         }
         long diverged = report.count(Status.DIVERGED) + report.count(Status.SHAPE_MISMATCH);
@@ -219,7 +220,8 @@ public final class TerminalTable {
         if (onlyRef > 0) parts.add(onlyRef + " only in reference" + allowed);
         if (onlyCand > 0) parts.add(onlyCand + " only in candidate" + allowed);
         String head = diverged == 0 ? "UNPAIRED" // nothing compared differs: the failure is what could not be paired
-                : diagnosis == null ? "DIVERGED" : diagnosis.hasBug() ? "DIVERGED (bug)" : "DIVERGED (noise only)";
+                : diagnosis == null ? "DIVERGED" : diagnosis.hasBug() ? "DIVERGED (bug)"
+                : report.count(Status.SHAPE_MISMATCH) > 0 ? "DIVERGED (shapes differ)" : "DIVERGED (noise only)";
         return head + ": " + String.join("; ", parts);
     }
 

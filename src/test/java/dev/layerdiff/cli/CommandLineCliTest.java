@@ -139,6 +139,19 @@ class CommandLineCliTest {
     }
 
     @Test
+    void aShapeMismatchIsNeverCalledNoise() throws IOException {
+        float[] ref = Dumps.values(1, 24);
+        Path f32 = Dumps.npy(tmp.resolve("out_cpu.npy"), "<f4", ref, 2, 3, 4);
+        Path flat = Dumps.npy(tmp.resolve("flat.npy"), "<f4", ref, 6, 4);
+        for (String failOn : new String[] {"divergence", "bug"}) {
+            Run r = run("compare", f32.toString(), flat.toString(), "--fail-on", failOn);
+            assertThat(r.exit()).as(failOn).isEqualTo(1);
+            assertThat(r.out()).as(failOn).doesNotContain("noise only").doesNotContain("(noise)")
+                    .contains("DIVERGED (shapes differ): activations first diverge at out_cpu ~ flat (shape mismatch); ");
+        }
+    }
+
+    @Test
     void colourOnlyOnATerminalThatWantsIt() {
         String[] args = {"compare", fixture("cnn_ref_cpu.safetensors"), fixture("cnn_bug_deadrelu.safetensors")};
         Run coloured = runOn(Terminal.of(Map.of("TERM", "xterm"), true, false), args);

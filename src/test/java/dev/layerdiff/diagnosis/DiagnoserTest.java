@@ -29,15 +29,15 @@ class DiagnoserTest {
     @Test
     void localisedWhereAFewIndicesCarryTheErrorAndTheRestAreTenTimesQuieter() {
         SliceStats dim0 = slices(0, new double[] {1e-6, 4, 3}, new long[3], 100);
-        Localized where = ErrorShape.localize(List.of(dim0), 4);
+        Localized where = ErrorShape.localize(List.of(dim0), 4, false);
         assertThat(where.dim()).isZero();
         assertThat(where.indices()).containsExactly(1, 2);
         assertThat(where.describe()).isEqualTo("batch elements 1, 2 of dim 0 (the other one clean)");
         // The rest only 3x quieter in RMS (9x in squares): not clean, so not localised.
-        assertThat(ErrorShape.localize(List.of(slices(0, new double[] {0.5, 4, 4.5}, new long[3], 100)), 4)).isNull();
+        assertThat(ErrorShape.localize(List.of(slices(0, new double[] {0.5, 4, 4.5}, new long[3], 100)), 4, false)).isNull();
         // Every index carries it: nothing to localise.
-        assertThat(ErrorShape.localize(List.of(slices(0, new double[] {1, 1, 1}, new long[3], 100)), 4)).isNull();
-        assertThat(ErrorShape.localize(List.of(slices(0, new double[3], new long[3], 100)), 4)).isNull();
+        assertThat(ErrorShape.localize(List.of(slices(0, new double[] {1, 1, 1}, new long[3], 100)), 4, false)).isNull();
+        assertThat(ErrorShape.localize(List.of(slices(0, new double[3], new long[3], 100)), 4, false)).isNull();
     }
 
     @Test
@@ -45,7 +45,7 @@ class DiagnoserTest {
         SliceStats dim0 = slices(0, new double[] {0, 5, 5, 0}, new long[4], 64); // 2 of 4
         double[] d1 = new double[16];
         d1[5] = 10; // 1 of 16
-        Localized where = ErrorShape.localize(List.of(dim0, slices(1, d1, new long[16], 16)), 3);
+        Localized where = ErrorShape.localize(List.of(dim0, slices(1, d1, new long[16], 16)), 3, false);
         assertThat(where.dim()).isEqualTo(1);
         assertThat(where.indices()).containsExactly(5);
         assertThat(where.describe()).isEqualTo("dim 1 index 5 (the other 15 clean)");
@@ -80,7 +80,7 @@ class DiagnoserTest {
     }
 
     /** Slices that say the error is dense: every element of every slice grossly off. */
-    private static final SliceSource DENSE = (layer, threshold, scale) ->
+    private static final SliceSource DENSE = (layer, test) ->
             new SliceStats[] {slices(0, new double[] {1, 1, 1, 1}, new long[] {25, 25, 25, 25}, 25)};
 
     @Test
@@ -105,11 +105,28 @@ class DiagnoserTest {
         assertThat(d.groups().get(Group.ACTIVATIONS).introducedAt()).isEqualTo("l3");
         assertThat(d.layers().get("l0").role()).isEqualTo(Role.NOISE);
         assertThat(d.layers().get("l4").role()).isEqualTo(Role.INHERITED);
-        // The same jump, but sparse and scattered (mask flips): noise.
-        SliceSource scattered = (layer, threshold, scale) ->
-                new SliceStats[] {slices(0, new double[] {1, 1, 1, 1}, new long[] {1, 0, 1, 0}, 25)};
-        Diagnosis flips = new Diagnoser(Precision.TF32, scattered).diagnose(report(4e-4, 5e-4, 4e-4, 0.02, 0.02));
+        // The same jump, sparse and scattered, in elements that are zero on one side only and carry
+        // 99.9% of the squared error: a mask flipped by the upstream error, noise.
+        SliceSource flipped = (layer, test) -> new SliceStats[] {new SliceStats(0, new double[] {1, 1, 1, 1},
+                new double[] {1, 1, 1, 1}, new long[4], new long[] {1, 0, 1, 0}, new long[] {1, 0, 1, 0},
+                new double[] {1.998, 0, 1.998, 0}, new long[4], 25)};
+        Diagnosis flips = new Diagnoser(Precision.TF32, flipped).diagnose(report(4e-4, 5e-4, 4e-4, 0.02, 0.02));
         assertThat(flips.groups().get(Group.ACTIVATIONS).verdict()).isEqualTo(Verdict.NOISE);
-        assertThat(flips.groups().get(Group.ACTIVATIONS).suspects().get(0).reason()).contains("sparse");
+        assertThat(flips.groups().get(Group.ACTIVATIONS).suspects().get(0).reason())
+                .contains("2 of its elements are zero on one side only");
+        // Just as sparse, but no element is zero on one side: however few, a bug.
+        SliceSource sparse = (layer, test) ->
+                new SliceStats[] {slices(0, new double[] {1, 1, 1, 1}, new long[] {1, 0, 1, 0}, 25)};
+        Diagnosis bug = new Diagnoser(Precision.TF32, sparse).diagnose(report(4e-4, 5e-4, 4e-4, 0.02, 0.02));
+        assertThat(bug.groups().get(Group.ACTIVATIONS).introducedAt()).isEqualTo("l3");
+        assertThat(bug.groups().get(Group.ACTIVATIONS).suspects().get(0).reason()).contains("not mask flips");
+        // Zero flips under an exact upstream: the diagnosis asks for none (reach 0), so none can explain it.
+        double[] reach = new double[1];
+        SliceSource probe = (layer, test) -> {
+            reach[0] = test.reach();
+            return flipped.slices(layer, test);
+        };
+        new Diagnoser(Precision.TF32, probe).diagnose(report(0, 0, 0.02));
+        assertThat(reach[0]).isZero();
     }
 }

@@ -70,14 +70,20 @@ class DiagnosisFixturesTest {
                         Map.of("activations", "conv2"), "conv2", 1, List.of(0, 1, 2, 3)),
                 new Case("fixtures/tf_ref_cpu", "fixtures/tf_gpu_tf32_bug_lneps", Map.of("activations", "bug"),
                         Map.of("activations", "layers.1.norm2"), null, null, null)));
-        cases.addAll(truthCases());
+        cases.addAll(truthCases("diagnosis"));
+        cases.addAll(truthCases("soundness"));
         return cases.stream().map(Arguments::of);
     }
 
-    /** The cases of the diagnosis fixtures' truth.json, read as that file states them. */
-    private static List<Case> truthCases() throws IOException {
+    /**
+     * The cases of a folder's truth.json, read as that file states them: the diagnosis fixtures', and
+     * the soundness fixtures' (tools/make_soundness_fixtures.py: sparse bugs under an exact upstream,
+     * a gradient-only bug under a bit-identical forward pass, mixed dtypes, NaN in one batch element,
+     * and their noise-only twins).
+     */
+    private static List<Case> truthCases(String folder) throws IOException {
         JsonNode truth;
-        try (InputStream in = DiagnosisFixturesTest.class.getResourceAsStream("/diagnosis/truth.json")) {
+        try (InputStream in = DiagnosisFixturesTest.class.getResourceAsStream("/" + folder + "/truth.json")) {
             truth = JSON.readTree(in);
         }
         List<Case> cases = new ArrayList<>();
@@ -88,7 +94,7 @@ class DiagnosisFixturesTest {
             Map<String, String> verdict = JSON.convertValue(c.get("verdict"), Map.class);
             Map<String, String> at = c.has("introduced_at") ? JSON.convertValue(c.get("introduced_at"), Map.class) : Map.of();
             JsonNode s = c.get("slices");
-            cases.add(new Case("diagnosis/" + pair[0], "diagnosis/" + pair[1], verdict, at,
+            cases.add(new Case(folder + "/" + pair[0], folder + "/" + pair[1], verdict, at,
                     s == null ? null : s.get("layer").asText(), s == null ? null : s.get("dim").asInt(),
                     s == null ? null : JSON.convertValue(s.get("indices"), List.class)));
         }

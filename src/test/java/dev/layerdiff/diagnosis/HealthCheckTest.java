@@ -109,6 +109,44 @@ class HealthCheckTest {
     }
 
     @Test
+    void parametersAndBuffersAsInitialisedAreNotedNotFound() throws IOException {
+        add("bn.running_mean", 0, 0, 0, 0);
+        add("bn.running_var", 1, 1, 1, 1);
+        add("bn.weight", 1, 1, 1, 1);
+        add("scale", 0.5, 0.5, 0.5);  // 1-D but not what an initialiser writes: still a finding
+        add("relu", DType.FLOAT32, new long[] {2, 3}, new double[6]);  // an activation of zeros: a finding
+        Health h = HealthCheck.check("mem", tensors, new CpuBackend());
+        assertThat(h.initialised()).containsExactly("bn.running_mean", "bn.running_var", "bn.weight");
+        assertThat(h.findings()).extracting(Finding::layer).containsExactly("scale", "relu");
+    }
+
+    /** msprobe's naming: a call's gradients arriving at its output, and those it passes to its inputs. */
+    @Test
+    void theGradientTrendFollowsTheChainOfActivationGradientsOnly() throws IOException {
+        for (int k = 0; k < 8; k++) {
+            add("grad/Functional.linear." + k + ".backward.0.input.0", DType.FLOAT32, new long[] {2, 2}, 1, -1, 1, -1);
+            // Weight gradients shrinking 10x per call toward the input: no link of the chain.
+            double w = Math.pow(10, k - 8);
+            add("grad/Functional.linear." + k + ".backward.0.output.1", DType.FLOAT32, new long[] {2, 2}, w, w, -w, w);
+        }
+        List<MeasuredTensor> all = HealthCheck.walks(measured()).get(dev.layerdiff.compare.Group.GRADIENTS);
+        assertThat(GradientTrend.check(all)).as("every gradient fitted").isPresent();
+        assertThat(GradientTrend.chain(all)).hasSize(8).allMatch(t -> t.name().contains(".input.0"));
+        assertThat(findings()).extracting(Finding::kind).doesNotContain(Finding.Kind.VANISHING_GRADIENTS,
+                Finding.Kind.EXPLODING_GRADIENTS);
+    }
+
+    private List<MeasuredTensor> measured() throws IOException {
+        CpuBackend backend = new CpuBackend();
+        List<dev.layerdiff.stats.TensorSummary> summaries = backend.summarize(tensors);
+        List<MeasuredTensor> out = new ArrayList<>();
+        for (int i = 0; i < tensors.size(); i++) {
+            out.add(new MeasuredTensor(tensors.get(i), summaries.get(i).stats(), summaries.get(i).histogram()));
+        }
+        return out;
+    }
+
+    @Test
     void nonfiniteOriginIsTheFirstActivationForwardAndTheFirstGradientFromTheOutput() throws IOException {
         add("a", 1, 2);
         add("b", 1, Double.POSITIVE_INFINITY);

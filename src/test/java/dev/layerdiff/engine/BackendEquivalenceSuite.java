@@ -9,6 +9,7 @@ import dev.layerdiff.tensor.DType;
 import dev.layerdiff.tensor.TensorEntry;
 import dev.layerdiff.stats.DiffMetrics;
 import dev.layerdiff.stats.SideStats;
+import dev.layerdiff.stats.GrossTest;
 import dev.layerdiff.stats.SliceStats;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -130,14 +131,17 @@ public abstract class BackendEquivalenceSuite {
         List<PairResult> results = backend().compare(tasks);
         for (int i = 0; i < tasks.size(); i++) {
             PairTask t = tasks.get(i);
-            SliceStats[] expected = reference.slices(t, 0x1p-8, 0.5);
-            SliceStats[] actual = backend().slices(t, 0x1p-8, 0.5);
+            GrossTest test = new GrossTest(0x1p-8, 0.5, 1);
+            SliceStats[] expected = reference.slices(t, test);
+            SliceStats[] actual = backend().slices(t, test);
             assertThat(actual).as("dims of task " + i).hasSameSizeAs(expected);
             DiffMetrics m = results.get(i).metrics();
             for (int k = 0; k < actual.length; k++) {
                 String what = "task " + i + " dim " + k;
                 assertThat(actual[k].mismatched()).as(what + " mismatched").isEqualTo(expected[k].mismatched());
                 assertThat(actual[k].gross()).as(what + " gross").isEqualTo(expected[k].gross());
+                assertThat(actual[k].flips()).as(what + " flips").isEqualTo(expected[k].flips());
+                assertThat(actual[k].nonfinite()).as(what + " nonfinite").isEqualTo(expected[k].nonfinite());
                 for (int j = 0; j < actual[k].size(); j++) {
                     Assertions2.assertClose(what + " sumSqDiff " + j, expected[k].sumSqDiff()[j], actual[k].sumSqDiff()[j], 0);
                     Assertions2.assertClose(what + " sumSqRef " + j, expected[k].sumSqRef()[j], actual[k].sumSqRef()[j], 0);

@@ -2,6 +2,7 @@ package dev.layerdiff.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.layerdiff.stats.GrossTest;
 import dev.layerdiff.stats.SliceStats;
 import dev.layerdiff.tensor.DType;
 import dev.layerdiff.tensor.Shapes;
@@ -22,9 +23,16 @@ class SliceKernelTest {
     private static final long[][] SHAPES = {{2, 3}, {3, 7, 5}, {2, BLOCK + 1}, {1, 3 * BLOCK + 7, 1}, {5, 1, 2, BLOCK - 1},
         {4, 16, 12, 12}, {7}, {2, 5, 2 * BLOCK + 3}};
 
-    /** rtol, atol, equalNan, gross threshold, scale: the usual ones, and bounds that make an equal pair count. */
-    private static final double[][] SETTINGS = {{1e-5, 1e-8, 0, 0x1p-8, 0.5}, {0, 0, 1, 0x1p-8, 0}, {1e-3, 1e-6, 1, 0.1, 2},
-        {1e-5, -1, 0, 0x1p-8, 0.5}, {1e-5, 1e-8, 0, -1, 0.5}};
+    /**
+     * rtol, atol, equalNan, gross threshold, scale, reach of a zero flip: the usual ones, and bounds that
+     * make an equal pair count.
+     */
+    private static final double[][] SETTINGS = {{1e-5, 1e-8, 0, 0x1p-8, 0.5, 1}, {0, 0, 1, 0x1p-8, 0, Double.POSITIVE_INFINITY},
+        {1e-3, 1e-6, 1, 0.1, 2, 0}, {1e-5, -1, 0, 0x1p-8, 0.5, 2.5}, {1e-5, 1e-8, 0, -1, 0.5, 1}};
+
+    private static GrossTest test(double[] s) {
+        return new GrossTest(s[3], s[4], s[5]);
+    }
 
     @Test
     void matchesAnElementLoopWithAndWithoutNonFiniteValues() throws IOException {
@@ -38,7 +46,7 @@ class SliceKernelTest {
                 TensorEntry c = TestTensors.tensor(DType.FLOAT32, ByteOrder.LITTLE_ENDIAN, shape, cand);
                 for (double[] s : SETTINGS) {
                     PairTask task = new PairTask(r, c, s[0], s[1], s[2] != 0, false);
-                    SliceStats[] actual = SliceKernel.compute(task, s[3], s[4]);
+                    SliceStats[] actual = SliceKernel.compute(task, test(s));
                     SliceStats[] expected = naive(shape, ref, cand, s);
                     assertThat(actual).hasSameSizeAs(expected);
                     for (int k = 0; k < expected.length; k++) {
@@ -46,10 +54,13 @@ class SliceKernelTest {
                                 java.util.Arrays.toString(s), k);
                         assertThat(actual[k].mismatched()).as(as + " mismatched").containsExactly(expected[k].mismatched());
                         assertThat(actual[k].gross()).as(as + " gross").containsExactly(expected[k].gross());
+                        assertThat(actual[k].flips()).as(as + " flips").containsExactly(expected[k].flips());
+                        assertThat(actual[k].nonfinite()).as(as + " nonfinite").containsExactly(expected[k].nonfinite());
                         assertThat(actual[k].elements()).as(as).isEqualTo(expected[k].elements());
                         for (int j = 0; j < expected[k].size(); j++) {
                             Assertions2.assertClose(as + " sumSqDiff " + j, expected[k].sumSqDiff()[j], actual[k].sumSqDiff()[j], 0);
                             Assertions2.assertClose(as + " sumSqRef " + j, expected[k].sumSqRef()[j], actual[k].sumSqRef()[j], 0);
+                            Assertions2.assertClose(as + " flipSqDiff " + j, expected[k].flipSqDiff()[j], actual[k].flipSqDiff()[j], 0);
                         }
                     }
                 }
@@ -71,8 +82,8 @@ class SliceKernelTest {
                 double[] cand = TestTensors.rounded(DType.FLOAT32, TestTensors.perturbed(rnd, ref, 1e-5));
                 PairTask task = new PairTask(TestTensors.tensor(DType.FLOAT32, ByteOrder.LITTLE_ENDIAN, shape, ref),
                         TestTensors.tensor(DType.FLOAT32, ByteOrder.LITTLE_ENDIAN, shape, cand), 1e-5, 1e-8, false, false);
-                SliceStats[] alone = SliceKernel.compute(task, 0x1p-8, 0.5);
-                SliceStats[] pooled = SliceKernel.compute(task, 0x1p-8, 0.5, pool, 3);
+                SliceStats[] alone = SliceKernel.compute(task, test(SETTINGS[0]));
+                SliceStats[] pooled = SliceKernel.compute(task, test(SETTINGS[0]), pool, 3);
                 SliceStats[] expected = naive(shape, ref, cand, SETTINGS[0]);
                 for (int k = 0; k < expected.length; k++) {
                     String as = Shapes.format(shape) + " dim " + k;
@@ -80,6 +91,8 @@ class SliceKernelTest {
                     assertThat(pooled[k].sumSqRef()).as(as).containsExactly(alone[k].sumSqRef());
                     assertThat(pooled[k].mismatched()).as(as).containsExactly(expected[k].mismatched());
                     assertThat(pooled[k].gross()).as(as).containsExactly(expected[k].gross());
+                    assertThat(pooled[k].flips()).as(as).containsExactly(expected[k].flips());
+                    assertThat(pooled[k].flipSqDiff()).as(as).containsExactly(alone[k].flipSqDiff());
                     for (int j = 0; j < expected[k].size(); j++) {
                         Assertions2.assertClose(as + " sumSqDiff " + j, expected[k].sumSqDiff()[j], pooled[k].sumSqDiff()[j], 0);
                     }
@@ -99,7 +112,8 @@ class SliceKernelTest {
             for (int j = k + 1; j < shape.length; j++) stride *= shape[j];
             int size = (int) shape[k];
             double[] d2 = new double[size], x2 = new double[size];
-            long[] off = new long[size], gross = new long[size];
+            double[] fd2 = new double[size];
+            long[] off = new long[size], gross = new long[size], flips = new long[size], nonfinite = new long[size];
             for (int i = 0; i < ref.length; i++) {
                 int at = (int) ((i / stride) % size);
                 double x = ref[i], y = cand[i];
@@ -109,13 +123,21 @@ class SliceKernelTest {
                     d2[at] += (y - x) * (y - x);
                     x2[at] += x * x;
                     if (!equal && ad > s[1] + s[0] * Math.abs(x)) off[at]++;
-                    if (ad > s[3] * Math.max(Math.abs(x), s[4])) gross[at]++;
+                    if (ad > s[3] * Math.max(Math.abs(x), s[4])) {
+                        gross[at]++;
+                        boolean oneZero = (x == 0) != (y == 0);
+                        if (oneZero && Math.max(Math.abs(x), Math.abs(y)) <= s[5]) {
+                            flips[at]++;
+                            fd2[at] += (y - x) * (y - x);
+                        }
+                    }
                 } else if (!equal && !(s[2] != 0 && x != x && y != y)) {
                     off[at]++;
                     gross[at]++;
+                    nonfinite[at]++;
                 }
             }
-            out[k] = new SliceStats(k, d2, x2, off, gross, ref.length / size);
+            out[k] = new SliceStats(k, d2, x2, off, gross, flips, fd2, nonfinite, ref.length / size);
         }
         return out;
     }

@@ -64,7 +64,7 @@ final class LargeReports {
                     values(random), values(random), diff(random), null));
             List<SliceStats> slices = i == culprit ? List.of(slices(0, 4, random), slices(1, 16, random)) : List.of();
             Localized where = i == culprit ? new Localized(1, List.of(0, 1, 2, 3), 12, SHAPE.length) : null;
-            diagnosed.put(name, new LayerDiagnosis(name, group, rel, rel / unit, i == culprit ? 80 : 0.5, role, slices, where));
+            diagnosed.put(name, new LayerDiagnosis(name, group, rel, unit, rel / unit, i == culprit ? 80 : 0.5, role, slices, where));
         }
         Map<Group, GroupDiagnosis> groups = new EnumMap<>(Group.class);
         String culpritName = reports.get(culprit).name();
