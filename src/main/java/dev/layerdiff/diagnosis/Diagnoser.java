@@ -149,10 +149,10 @@ public final class Diagnoser {
                 if (!nonfinite && fill < STRUCTURED_FILL && rest <= 1) {
                     role = introducedBefore ? Role.INHERITED : Role.NOISE;
                     others.add(new Suspect(l.name(), score, String.format(
-                            "%.3g units, %.3gx its budget, but %d of its elements are zero on one side only (a ReLU, dropout or"
-                                    + " routing mask flipped by %s) and carry %.3g%% of its squared error: without them it is"
-                                    + " %.2gx its budget", e / u, score, ErrorShape.flips(breakdown), cause(g, upstream, u, reach),
-                            100 * flipShare, rest)));
+                            "%.3g units, %.3gx its budget, but %d of its elements are zero on one side only and carry %.3g%%"
+                                    + " of its squared error: a ReLU, dropout or routing mask flipped by %s; without them it is"
+                                    + " %.2gx its budget", e / u, score, ErrorShape.flips(breakdown), 100 * flipShare,
+                            cause(g, upstream, u, reach), rest)));
                 } else {
                     role = Role.INTRODUCED;
                     where = ErrorShape.localize(breakdown, l.referenceShape().length, nonfinite);

@@ -5,6 +5,7 @@ import dev.layerdiff.compare.LayerReport;
 import dev.layerdiff.compare.Report;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,7 +68,9 @@ final class NoiseFloor {
     double unit(List<LayerReport> walk) {
         Map<Double, Integer> count = new HashMap<>();
         for (LayerReport l : walk) count.merge(unit(l), 1, Integer::sum);
-        return count.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(main);
+        // On a tie, the finer floor: the stricter judgement.
+        return count.entrySet().stream().max(Map.Entry.<Double, Integer>comparingByValue()
+                .thenComparing(Map.Entry.comparingByKey(Comparator.reverseOrder()))).map(Map.Entry::getKey).orElse(main);
     }
 
     /** The floors of a comparison's compared layers (see the class comment). */
@@ -145,10 +148,10 @@ final class NoiseFloor {
             return new Median(m < at ? sorted[m] : sorted[m + 1], n - 1);
         }
 
-        /** Why the data raised no floor. */
+        /** Why the data raised no floor, where a reader could expect it to. */
         String silence() {
             if (exactForward) return "; the forward pass is bit-identical, so both runs computed in the same precision";
-            return "; no other layer stored wide shows a lower precision";
+            return sorted.length == 0 ? "" : "; no other layer stored wide shows a lower precision";
         }
     }
 

@@ -203,7 +203,9 @@ public final class TerminalTable {
             GroupDiagnosis gd = diagnosis == null ? null : diagnosis.groups().get(e.getKey());
             if (gd != null && gd.verdict() == Verdict.BUG && gd.introducedAt() != null) {
                 LayerDiagnosis at = diagnosis.layers().get(gd.introducedAt());
-                parts.add(e.getKey().jsonName() + ": bug introduced at " + Printable.of(gd.introducedAt())
+                String culprit = report.layers().stream().filter(x -> x.name().equals(gd.introducedAt())).findFirst()
+                        .map(TerminalTable::display).orElse(Printable.of(gd.introducedAt()));
+                parts.add(e.getKey().jsonName() + ": bug introduced at " + culprit
                         + (at != null && at.localized() != null ? ", in " + at.localized().describe() : ""));
                 continue;
             }

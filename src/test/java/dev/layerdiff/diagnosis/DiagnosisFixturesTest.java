@@ -118,6 +118,32 @@ class DiagnosisFixturesTest {
         }
     }
 
+    /**
+     * A run whose ReLU masks really flip (fp16 on a GPU): grad/bn1 is over its budget, and what carries
+     * the excess is elements zero on one side only, flipped by the forward pass's differences; the sparse
+     * bugs beside it are called bugs because nothing upstream could flip theirs.
+     */
+    @org.junit.jupiter.api.Test
+    void maskFlipsAreNoiseOnlyWithACause() throws IOException {
+        Diagnosis fp16 = diagnose("fixtures/cnn_ref_cpu", "fixtures/cnn_gpu_fp16");
+        LayerDiagnosis bn1 = fp16.layers().get("grad/bn1");
+        assertThat(bn1.score()).isGreaterThan(1);
+        assertThat(bn1.role()).isEqualTo(Role.NOISE);
+        assertThat(java.util.Arrays.stream(bn1.slices().get(0).flips()).sum()).isPositive();
+        assertThat(fp16.groups().get(Group.GRADIENTS).suspects().get(0).reason())
+                .contains("zero on one side only").contains("flipped by the forward pass's differences");
+        Diagnosis pad = diagnose("soundness/pad128_ref", "soundness/pad128_reflect");
+        assertThat(pad.groups().get(Group.ACTIVATIONS).suspects().get(0).reason())
+                .contains("not mask flips: its upstream is exact, so no mask could flip");
+        Diagnosis gelu = diagnose("soundness/gelu_ref", "soundness/gelu_tanhgrad");
+        assertThat(gelu.source()).contains("the forward pass is bit-identical");
+        assertThat(gelu.layers().get("grad/fc2").noiseFloor()).isEqualTo(0x1p-24);
+        Diagnosis mixed = diagnose("soundness/mixed_ref", "soundness/mixed_logits");
+        assertThat(mixed.layers().get("logits").noiseFloor()).isEqualTo(0x1p-24);
+        assertThat(mixed.layers().get("probs").noiseFloor()).isEqualTo(0x1p-11);
+        assertThat(mixed.source()).contains("u = 4.883e-04 for probs, from the dumps' dtypes (fp16)");
+    }
+
     static Diagnosis diagnose(String reference, String candidate) throws IOException {
         CompareBackend backend = new CpuBackend(CpuKernels.scalar(), 2, 1 << 16);
         CompareOptions options = CompareOptions.defaults();

@@ -4,6 +4,7 @@ import dev.layerdiff.archive.Archive;
 import dev.layerdiff.archive.Archives;
 import dev.layerdiff.engine.CpuBackend;
 import dev.layerdiff.engine.PairTask;
+import dev.layerdiff.stats.GrossTest;
 import dev.layerdiff.stats.SliceStats;
 import dev.layerdiff.stats.ZeroIndices;
 import dev.layerdiff.tensor.TensorEntry;
@@ -64,7 +65,7 @@ public class SecondReadBenchmark {
 
     @Benchmark
     public SliceStats[] sliceBreakdown() throws IOException {
-        return backend.slices(task, 0x1p-8 * 8, 1.0);
+        return backend.slices(task, new GrossTest(0x1p-8 * 8, 1.0, Double.POSITIVE_INFINITY));
     }
 
     @Benchmark
