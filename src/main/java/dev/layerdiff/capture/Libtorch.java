@@ -49,6 +49,8 @@ final class Libtorch {
                     && !Logger.getLogger("dev.layerdiff").isLoggable(Level.FINE));
             System.setErr(new PrintStream(filter, true, StandardCharsets.UTF_8));
             try {
+                // Every bundled library first, in dependency order: never one found on the system's paths.
+                BundledLibraries.preload(torch.class, "openblas", "pytorch");
                 Loader.load(torch.class);
             } catch (UnsatisfiedLinkError | NoClassDefFoundError | ExceptionInInitializerError e) {
                 throw new IOException("libtorch could not be loaded (" + Errors.firstLine(e) + "); "
