@@ -51,7 +51,7 @@ class ArchiveFormatsTest {
     void anUnknownFormatNamesTheFormatsItIsNot() throws IOException {
         Path h5 = TestFiles.write(tmp.resolve("acts.h5"), new byte[] {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n', 0, 0});
         assertThatThrownBy(() -> Archives.open(h5)).isInstanceOf(ArchiveException.class)
-                .hasMessage(h5 + ": unknown format: not .npy, .npz, .safetensors or a torch.save zip (first bytes 894844460d0a1a0a)");
+                .hasMessage(h5 + ": unknown format: not .npy, .npz, .safetensors or a torch.save file (first bytes 894844460d0a1a0a)");
     }
 
     @Test
@@ -110,7 +110,7 @@ class ArchiveFormatsTest {
             assertThatThrownBy(() -> formats.open(damaged)).hasMessage(damaged + ": not a raw float32 file: LDRAWF32 is missing");
             Path unknown = TestFiles.write(tmp.resolve("u.bin"), new byte[] {1, 2, 3});
             assertThatThrownBy(() -> formats.open(unknown))
-                    .hasMessage(unknown + ": unknown format: not .npy, .npz, .safetensors, a torch.save zip or a raw float32 file (first bytes 010203)");
+                    .hasMessage(unknown + ": unknown format: not .npy, .npz, .safetensors, a torch.save file or a raw float32 file (first bytes 010203)");
         }
         assertThat(ArchiveFormats.installed().formats()).extracting(ArchiveFormat::name).doesNotContain("raw");
     }

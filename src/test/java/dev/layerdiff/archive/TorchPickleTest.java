@@ -122,10 +122,12 @@ class TorchPickleTest {
     }
 
     @Test
-    void legacyTorchPickleGetsAClearMessage() throws IOException {
-        Path legacy = TestFiles.write(tmp.resolve("old.pt"), new byte[] {(byte) 0x80, 2, (byte) 0x8a, 10, 0x6c, (byte) 0xfc});
-        assertThatThrownBy(() -> Archives.open(legacy)).isInstanceOf(ArchiveException.class)
-                .hasMessageContaining("legacy (pre-1.6) format").hasMessageContaining("re-save");
+    void aPlainPickleIsRefusedForWhatItIs() throws IOException {
+        // pickle.dumps([1, 2]) at protocol 2: no torch.save magic number.
+        Path plain = TestFiles.write(tmp.resolve("list.pt"), new byte[] {(byte) 0x80, 2, ']', 'q', 0, '(', 'K', 1, 'K', 2, 'e', '.'});
+        assertThatThrownBy(() -> Archives.open(plain)).isInstanceOf(ArchiveException.class)
+                .hasMessage(plain + ": a bare pickle without torch.save's magic number: a plain Python pickle (pickle.dump), whose"
+                        + " objects are code to run, which layerdiff never does; save the tensors with torch.save, safetensors or numpy");
     }
 
     @Test

@@ -29,27 +29,46 @@ final class PickleMachine {
             "torch._utils._rebuild_tensor", "torch._utils._rebuild_parameter", "torch.Size", "torch.device");
 
     private final ByteBuffer in;
+    private final int start;
     private final String file;
     private final List<Object> stack = new ArrayList<>();
     private final List<Integer> marks = new ArrayList<>();
     private final Map<Long, Object> memo = new HashMap<>();
     private final DictKeys keys;
+    private final Map<String, StorageRef> storages = new LinkedHashMap<>();
 
-    private PickleMachine(byte[] pickle, String file) {
-        this.in = ByteBuffer.wrap(pickle).order(ByteOrder.LITTLE_ENDIAN);
+    private PickleMachine(byte[] pickle, int offset, String file) {
+        this.in = ByteBuffer.wrap(pickle, offset, pickle.length - offset).order(ByteOrder.LITTLE_ENDIAN);
+        this.start = offset;
         this.file = file;
-        this.keys = new DictKeys(file, pickle.length);
+        this.keys = new DictKeys(file, pickle.length - offset);
+    }
+
+    /** What a pickle built, the storages its persistent ids named (by key), and the byte after its STOP. */
+    record Loaded(Object value, Map<String, StorageRef> storages, int end) {}
+
+    /** A pickle that ends before its STOP opcode: a longer read of the same file may complete it. */
+    static final class Truncated extends ArchiveException {
+        Truncated(String file, String problem) {
+            super(file, problem);
+        }
     }
 
     /** Runs {@code pickle} and returns the object it builds. */
     static Object load(byte[] pickle, String file) throws ArchiveException {
-        PickleMachine m = new PickleMachine(pickle, file);
+        return load(pickle, 0, file).value();
+    }
+
+    /** Runs the pickle that starts at byte {@code offset} of {@code bytes}, up to its STOP opcode. */
+    static Loaded load(byte[] bytes, int offset, String file) throws ArchiveException {
+        PickleMachine m = new PickleMachine(bytes, offset, file);
         try {
-            return m.run();
+            Object value = m.run();
+            return new Loaded(value, m.storages, m.in.position());
         } catch (java.nio.BufferUnderflowException e) {
-            throw new ArchiveException(file, "truncated pickle: it ends inside an opcode at byte " + pickle.length);
+            throw new Truncated(file, "truncated pickle: it ends inside an opcode at byte " + (bytes.length - offset));
         } catch (ClassCastException | IndexOutOfBoundsException e) {
-            throw new ArchiveException(file, "malformed pickle near byte " + m.in.position() + ": operands of the wrong kind");
+            throw new ArchiveException(file, "malformed pickle near byte " + (m.in.position() - offset) + ": operands of the wrong kind");
         }
     }
 
@@ -106,7 +125,7 @@ final class PickleMachine {
                 default: throw error(String.format("unsupported pickle opcode 0x%02x at byte %d", op, at));
             }
         }
-        throw new ArchiveException(file, "truncated pickle: no STOP opcode");
+        throw new Truncated(file, "truncated pickle: no STOP opcode");
     }
 
     private Object finish() throws ArchiveException {
@@ -141,13 +160,28 @@ final class PickleMachine {
         }
     }
 
+    /**
+     * A storage: ('storage', type, key, location, numel) in a zip file; the legacy format adds a sixth
+     * item, the view of a larger storage that PyTorch before 0.4 could save, which is None since.
+     */
     private StorageRef persistentId(Object pid) throws ArchiveException {
-        if (!(pid instanceof Tuple t) || t.items().size() != 5 || !"storage".equals(t.items().get(0))) {
+        boolean zip = pid instanceof Tuple t && t.items().size() == 5;
+        boolean legacy = pid instanceof Tuple t && t.items().size() == 6;
+        if (!(zip || legacy) || !"storage".equals(((Tuple) pid).items().get(0))) {
             throw error("unsupported persistent id " + PickleValues.describe(pid));
         }
-        List<Object> p = t.items();
+        List<Object> p = ((Tuple) pid).items();
+        if (legacy && p.get(5) != PickleValues.NONE) {
+            throw error("a storage saved as a view of another (" + PickleValues.describe(p.get(5))
+                    + "), which PyTorch before 0.4 wrote; not supported: re-save it with a current torch.save");
+        }
         if (!(p.get(1) instanceof Global type) || !StorageTypes.isStorage(type)) throw error("persistent id names no storage type");
-        return new StorageRef(type.name(), (String) p.get(2), PickleValues.describe(p.get(3)), (Long) p.get(4));
+        StorageRef ref = new StorageRef(type.name(), (String) p.get(2), PickleValues.describe(p.get(3)), (Long) p.get(4));
+        StorageRef before = storages.putIfAbsent(ref.key(), ref);
+        if (before != null && !before.typeName().equals(ref.typeName())) {
+            throw error("storage " + ref.key() + " is named as both " + before.typeName() + " and " + ref.typeName());
+        }
+        return ref;
     }
 
     private long[] longs(Object o) throws ArchiveException {
@@ -168,7 +202,8 @@ final class PickleMachine {
 
     private String string(long length) throws ArchiveException {
         if (length < 0 || length > in.remaining()) {
-            throw error("string of " + Long.toUnsignedString(length) + " bytes runs past the end of the pickle (" + in.remaining() + " left)");
+            throw new Truncated(file, "string of " + Long.toUnsignedString(length) + " bytes runs past the end of the pickle ("
+                    + in.remaining() + " left)");
         }
         byte[] b = new byte[(int) length];
         in.get(b);
@@ -176,7 +211,7 @@ final class PickleMachine {
     }
 
     private void skipBytes(long length) throws ArchiveException {
-        if (length < 0 || length > in.remaining()) throw error("bytes of " + length + " run past the end of the pickle");
+        if (length < 0 || length > in.remaining()) throw new Truncated(file, "bytes of " + length + " run past the end of the pickle");
         in.position(in.position() + (int) length);
         push(PickleValues.NONE);
     }
@@ -191,7 +226,8 @@ final class PickleMachine {
                 return s;
             }
         }
-        throw error("truncated or overlong GLOBAL operand");
+        if (in.limit() - start < 256) throw new Truncated(file, "truncated GLOBAL operand");
+        throw error("overlong GLOBAL operand");
     }
 
     private Object get(long index) throws ArchiveException {

@@ -11,14 +11,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A torch.save file: a zip with {@code <prefix>/data.pkl} (PyTorch 1.6 and later). A bare pickle, the
- * legacy format, is recognised only to be refused with the way out.
+ * A torch.save file: a zip with {@code <prefix>/data.pkl} (PyTorch 1.6 and later), or the legacy format
+ * (a bare pickle that starts with torch's magic number: {@link LegacyTorchReader}). Any other pickle is
+ * refused: it is not a tensor dump.
  */
 public final class TorchFormat extends AbstractFormat {
     private static final int PICKLE_PROTO = 0x80;
 
     public TorchFormat() {
-        super("pt", "a torch.save zip", "pt", "pth");
+        super("pt", "a torch.save file", "pt", "pth");
     }
 
     @Override
@@ -38,16 +39,19 @@ public final class TorchFormat extends AbstractFormat {
 
     @Override
     public Archive open(Path path) throws IOException {
-        if (startsWithPickle(path)) {
-            throw new ArchiveException(path.toString(), "a bare pickle: this is torch.save's legacy (pre-1.6) format, which cannot be read"
-                    + " safely; re-save it with torch.save in PyTorch 1.6 or later (zip format, the default)");
+        byte[] head = head(path);
+        if (LegacyTorchReader.hasMagic(head)) return LegacyTorchReader.open(path, MappedFile.open(path));
+        if (head.length > 0 && (head[0] & 0xff) == PICKLE_PROTO) {
+            throw new ArchiveException(path.toString(), "a bare pickle without torch.save's magic number: a plain Python pickle"
+                    + " (pickle.dump), whose objects are code to run, which layerdiff never does; save the tensors with torch.save,"
+                    + " safetensors or numpy");
         }
         return ZipDirectory.open(path, TorchReader::open);
     }
 
-    private static boolean startsWithPickle(Path path) throws IOException {
+    private static byte[] head(Path path) throws IOException {
         try (InputStream in = Files.newInputStream(path)) {
-            return in.read() == PICKLE_PROTO;
+            return in.readNBytes(LegacyTorchReader.MAGIC.length);
         }
     }
 }

@@ -24,7 +24,7 @@ import java.util.Map;
  */
 public final class TorchReader {
     /** A data.pkl larger than this is not a tensor dump's index. */
-    private static final long MAX_PICKLE = 256L << 20;
+    static final long MAX_PICKLE = 256L << 20;
     /**
      * Views may share storage (tied weights, slices, stride-0 expansions), so a file can name more bytes
      * than it holds; but comparing costs time per byte named, and a stride-0 view of one element can name
@@ -59,22 +59,26 @@ public final class TorchReader {
             ByteOrder order = byteOrder(file, byName.get(prefix + "byteorder"));
             byte[] pickle = bytes(file, pkl, MAX_PICKLE);
             Object root = PickleMachine.load(pickle, file.name() + "!" + pkl.name());
-            List<Flattener.Leaf> leaves = Flattener.flatten(root, ArchiveFormats.stem(file.path().getFileName().toString()),
-                    file.name(), pickle.length);
-            StorageViews views = new StorageViews(file, byName, prefix, order);
-            List<TensorEntry> tensors = new ArrayList<>();
-            long named = 0;
-            for (Flattener.Leaf leaf : leaves) {
-                TensorEntry e = views.entry(leaf.name(), tensors.size(), leaf.tensor());
-                named = checkNamed(file, named, e.byteSize());
-                tensors.add(e);
-            }
-            if (tensors.isEmpty()) throw new ArchiveException(file.name(), "holds no tensors");
-            return new ListArchive(path, "pt", tensors, Map.of(), List.of(file), Flattener.isBare(root));
+            return archive(path, file, root, new StorageViews(file, byName, prefix, order), pickle.length);
         } catch (IOException | RuntimeException e) {
             file.close();
             throw e;
         }
+    }
+
+    /** The archive of the tensors {@code root} holds, resolved by {@code views}; takes ownership of {@code file}. */
+    static Archive archive(Path path, MappedFile file, Object root, StorageViews views, long pickleBytes) throws IOException {
+        List<Flattener.Leaf> leaves = Flattener.flatten(root, ArchiveFormats.stem(file.path().getFileName().toString()),
+                file.name(), pickleBytes);
+        List<TensorEntry> tensors = new ArrayList<>();
+        long named = 0;
+        for (Flattener.Leaf leaf : leaves) {
+            TensorEntry e = views.entry(leaf.name(), tensors.size(), leaf.tensor());
+            named = checkNamed(file, named, e.byteSize());
+            tensors.add(e);
+        }
+        if (tensors.isEmpty()) throw new ArchiveException(file.name(), "holds no tensors");
+        return new ListArchive(path, "pt", tensors, Map.of(), List.of(file), Flattener.isBare(root));
     }
 
     /** The bytes named so far, plus {@code more}, unless that passes the limit. */
