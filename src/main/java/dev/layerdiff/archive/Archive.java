@@ -38,6 +38,13 @@ public interface Archive extends Closeable {
     default boolean namedAfterFile() { return false; }
 
     /**
+     * Members that hold no numbers to compare (object, string, datetime or structured arrays in an .npz),
+     * by name, with the reason: not among {@link #tensors()}, so that the rest can be read; a comparison
+     * refuses them unless {@code --skip} leaves them out.
+     */
+    default Map<String, String> uncomparable() { return Map.of(); }
+
+    /**
      * Throws if a file of the archive changed size since it was opened (another process truncated or
      * rewrote it): what was read from it may be other bytes than those compared, or reads faulted. An
      * fstat per file; checked before results read from the archive are trusted.

@@ -20,6 +20,7 @@ public final class ListArchive implements Archive {
     private final Map<String, String> metadata;
     private final List<Closeable> resources;
     private final boolean namedAfterFile;
+    private final Map<String, String> uncomparable;
     private boolean closed;
 
     /** Takes ownership of {@code resources}: they are closed, last first, when the archive is closed. */
@@ -31,6 +32,13 @@ public final class ListArchive implements Archive {
     /** As above, for a file whose one tensor has no name but the file's ({@link Archive#namedAfterFile()}). */
     public ListArchive(Path path, String format, List<TensorEntry> tensors, Map<String, String> metadata,
             List<? extends Closeable> resources, boolean namedAfterFile) {
+        this(path, format, tensors, metadata, resources, namedAfterFile, Map.of());
+    }
+
+    /** As above, with the members that hold nothing to compare ({@link Archive#uncomparable()}). */
+    public ListArchive(Path path, String format, List<TensorEntry> tensors, Map<String, String> metadata,
+            List<? extends Closeable> resources, boolean namedAfterFile, Map<String, String> uncomparable) {
+        this.uncomparable = Collections.unmodifiableMap(new LinkedHashMap<>(uncomparable));
         this.namedAfterFile = namedAfterFile;
         this.path = path;
         this.format = format;
@@ -41,6 +49,9 @@ public final class ListArchive implements Archive {
 
     @Override
     public Path path() { return path; }
+
+    @Override
+    public Map<String, String> uncomparable() { return uncomparable; }
 
     @Override
     public String format() { return format; }

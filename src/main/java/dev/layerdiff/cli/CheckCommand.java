@@ -71,7 +71,7 @@ final class CheckCommand implements Callable<Integer> {
         try (backend; Archive a = Archives.open(archive)) {
             health = HealthCheck.check(a.path().toString(), a.tensors(), backend);
         }
-        int w = health.findings().stream().mapToInt(f -> f.layer().length()).max().orElse(0);
+        int w = Math.max(1, health.findings().stream().mapToInt(f -> f.layer().length()).max().orElse(0));
         for (Finding f : health.findings()) {
             out.printf("%-19s  %-" + w + "s  %s%n", f.kind().jsonName(), f.layer(), f.detail());
         }

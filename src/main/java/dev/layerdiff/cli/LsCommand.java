@@ -18,11 +18,16 @@ final class LsCommand extends ArchiveCommand {
     }
 
     private static void list(Archive a, PrintWriter out) {
-        int nameWidth = a.tensors().stream().mapToInt(t -> Printable.of(t.name()).length()).max().orElse(4);
+        // At least 1: a tensor may be named "" (legal in safetensors), and %-0s is no format.
+        int nameWidth = Math.max(1, java.util.stream.Stream.concat(a.tensors().stream().map(TensorEntry::name),
+                a.uncomparable().keySet().stream()).mapToInt(n -> Printable.of(n).length()).max().orElse(4));
         for (TensorEntry t : a.tensors()) {
             out.printf("%5d  %-" + nameWidth + "s  %-14s  %-20s  %d%n", t.order(), Printable.of(t.name()),
                     t.dtype().displayName(), Shapes.format(t.shape()), t.byteSize());
         }
-        out.printf("%s: %s, %d tensors%n", a.path(), a.format(), a.tensors().size());
+        a.uncomparable().forEach((name, why) -> out.printf("    -  %-" + nameWidth + "s  not compared: %s%n", Printable.of(name),
+                Printable.of(why)));
+        out.printf("%s: %s, %d tensors%s%n", a.path(), a.format(), a.tensors().size(),
+                a.uncomparable().isEmpty() ? "" : " and " + a.uncomparable().size() + " member(s) that cannot be compared");
     }
 }

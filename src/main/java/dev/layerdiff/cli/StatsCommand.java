@@ -44,7 +44,8 @@ final class StatsCommand extends ArchiveCommand {
     private void print(LayerDiff diff, Archive a, PrintWriter out) throws IOException {
         List<TensorSummary> summaries = diff.stats(a);
         List<TensorEntry> tensors = a.tensors();
-        int w = tensors.stream().mapToInt(t -> Printable.of(t.name()).length()).max().orElse(5);
+        // At least the header's width: a tensor may be named "" (legal in safetensors), and %-0s is no format.
+        int w = Math.max("layer".length(), tensors.stream().mapToInt(t -> Printable.of(t.name()).length()).max().orElse(0));
         out.printf("%-" + w + "s  %-9s  %-16s  %11s  %11s  %11s  %11s  %6s  %5s  %5s%n",
                 "layer", "dtype", "shape", "min", "max", "mean", "std", "zeros", "nan", "inf");
         for (int i = 0; i < tensors.size(); i++) {

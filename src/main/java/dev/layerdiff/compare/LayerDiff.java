@@ -1,6 +1,7 @@
 package dev.layerdiff.compare;
 
 import dev.layerdiff.archive.Archive;
+import dev.layerdiff.archive.ArchiveException;
 import dev.layerdiff.compare.PairingPlan.Kind;
 import dev.layerdiff.compare.PairingPlan.Pair;
 import dev.layerdiff.engine.CompareBackend;
@@ -78,9 +79,18 @@ public final class LayerDiff {
      * meets {@code grad/conv1}); the only tensor of each side; with {@link CompareOptions#matchByOrder()},
      * position and shape. Tensors the options skip take no part.
      *
+     * @throws ArchiveException naming a member that holds nothing to compare ({@link Archive#uncomparable()})
+     *                          and that the options do not skip
      * @throws IllegalArgumentException if renaming makes two candidate tensors share a name
      */
-    public static PairingPlan plan(Archive reference, Archive candidate, CompareOptions options) {
+    public static PairingPlan plan(Archive reference, Archive candidate, CompareOptions options) throws ArchiveException {
+        for (Archive a : List.of(reference, candidate)) {
+            for (Map.Entry<String, String> u : a.uncomparable().entrySet()) {
+                if (options.skips(u.getKey())) continue;
+                throw new ArchiveException(a.path().toString(), "member " + u.getKey() + ": " + u.getValue()
+                        + "; leave it out with --skip '" + u.getKey() + "' to compare the rest");
+            }
+        }
         return Pairing.plan(reference, candidate, options);
     }
 

@@ -27,30 +27,43 @@ final class NoiseFloor {
     static final double TYPICAL_UNITS = 4;
 
     private final Map<String, Double> units;
-    private final Map<String, String> sources;
     private final double main;
     private final String source;
 
+    /**
+     * {@code sources}: why each layer has its floor, in words; null for a layer whose dtypes carry no
+     * rounding model (integers), which takes the description of the others with the same floor.
+     */
     private NoiseFloor(Map<String, Double> units, Map<String, String> sources) {
         this.units = units;
-        this.sources = sources;
-        Map<String, List<String>> bySource = new LinkedHashMap<>();
-        sources.forEach((layer, why) -> bySource.computeIfAbsent(why, k -> new ArrayList<>()).add(layer));
-        String common = bySource.entrySet().stream().max((a, b) -> Integer.compare(a.getValue().size(), b.getValue().size()))
+        // One clause per floor: the reason most of its layers have, and the layers it covers.
+        Map<Double, List<String>> byUnit = new LinkedHashMap<>();
+        Map<Double, Map<String, Integer>> reasons = new HashMap<>();
+        units.forEach((layer, u) -> {
+            byUnit.computeIfAbsent(u, k -> new ArrayList<>()).add(layer);
+            String why = sources.get(layer);
+            if (why != null) reasons.computeIfAbsent(u, k -> new HashMap<>()).merge(why, 1, Integer::sum);
+        });
+        Double common = byUnit.entrySet().stream().max(Comparator.comparingInt(e -> e.getValue().size()))
                 .map(Map.Entry::getKey).orElse(null);
         if (common == null) {
             main = Precision.FP32.unit();
             source = "the dumps' dtypes (fp32)";
             return;
         }
-        main = units.get(bySource.get(common).get(0));
-        StringBuilder s = new StringBuilder(common);
-        bySource.forEach((why, layers) -> {
-            if (why.equals(common)) return;
-            s.append(String.format("; u = %.3e for %s, from %s", units.get(layers.get(0)),
-                    layers.size() == 1 ? layers.get(0) : layers.size() + " layers (" + layers.get(0) + ", ...)", why));
+        main = common;
+        StringBuilder s = new StringBuilder(reason(reasons.get(common), common));
+        byUnit.forEach((u, layers) -> {
+            if (u.equals(common)) return;
+            s.append(String.format("; u = %.3e for %s, from %s", u,
+                    layers.size() == 1 ? layers.get(0) : layers.size() + " layers (" + layers.get(0) + ", ...)", reason(reasons.get(u), u)));
         });
         source = s.toString();
+    }
+
+    private static String reason(Map<String, Integer> counts, double unit) {
+        if (counts == null) return "the dumps' dtypes (" + nameOf(unit) + ")";
+        return counts.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElseThrow();
     }
 
     /** The floor of the most layers. */
@@ -82,12 +95,12 @@ final class NoiseFloor {
         // Integers and 8-bit floats carry no rounding model: they take the coarsest float's floor.
         double fallback = coarsest == 0 ? Precision.FP32.unit() : coarsest;
         Evidence evidence = precision == null ? Evidence.of(report) : null;
-        Map<String, Double> units = new HashMap<>();
+        Map<String, Double> units = new LinkedHashMap<>();
         Map<String, String> sources = new LinkedHashMap<>();
         for (LayerReport l : compared) {
             double own = dtypeUnit(l) == 0 ? fallback : dtypeUnit(l);
             double u = own;
-            String why = "the dumps' dtypes (" + nameOf(own) + ")";
+            String why = dtypeUnit(l) == 0 ? null : "the dumps' dtypes (" + nameOf(own) + ")";
             if (precision != null && precision.unit() > own) {
                 u = precision.unit();
                 why = "--precision " + precision.cliName();
@@ -105,7 +118,7 @@ final class NoiseFloor {
                 }
             }
             units.put(l.name(), u);
-            sources.put(l.name(), why);
+            if (why != null) sources.put(l.name(), why);
         }
         return new NoiseFloor(units, sources);
     }

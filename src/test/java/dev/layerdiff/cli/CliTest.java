@@ -19,13 +19,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The command line end to end: exit codes, the table, JSON, images and one-line errors. */
-class CliTest {
+public class CliTest {
     @TempDir
     Path tmp;
 
-    record Run(int exit, String out, String err) {}
+    public record Run(int exit, String out, String err) {}
 
-    static Run run(String... args) {
+    public static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int exit = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));

@@ -138,6 +138,22 @@ class CommandLineCliTest {
         assertThat(run("compare", f32.toString(), f32.toString()).out()).doesNotContain("dtype ref|cand").doesNotContain("shape ref|cand");
     }
 
+    /** A tensor named "" is legal in safetensors; ls and stats once failed on a format of width 0. */
+    @Test
+    void aTensorWithAnEmptyNameIsListed() throws IOException {
+        // Written by hand: our own writer refuses the name.
+        byte[] header = "{\"\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + header.length + 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putLong(header.length).put(header).putFloat(1.5f).putFloat(-2f);
+        Path f = java.nio.file.Files.write(tmp.resolve("empty-name.safetensors"), b.array());
+        for (String command : new String[] {"ls", "stats"}) {
+            Run r = run(command, f.toString());
+            assertThat(r.exit()).as(command + ": " + r.err()).isZero();
+            assertThat(r.err()).as(command).isEmpty();
+        }
+        assertThat(run("ls", f.toString()).out()).containsPattern("(?m)^    0     float32 ");
+    }
+
     @Test
     void aShapeMismatchIsNeverCalledNoise() throws IOException {
         float[] ref = Dumps.values(1, 24);

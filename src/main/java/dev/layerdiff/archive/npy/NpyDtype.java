@@ -15,6 +15,19 @@ import java.nio.ByteOrder;
  */
 public record NpyDtype(DType dtype, ByteOrder order, boolean complex) {
 
+    /** A well-formed array of a kind that holds no numbers to compare: the rest of an .npz is still read. */
+    public static final class Uncomparable extends ArchiveException {
+        private final String reason;
+
+        Uncomparable(String file, String reason) {
+            super(file, reason);
+            this.reason = reason;
+        }
+
+        /** Why, without the file's name. */
+        public String reason() { return reason; }
+    }
+
     /** Maps {@code descr}, or throws naming it if the engine cannot compare it. */
     public static NpyDtype parse(String descr, String file) throws ArchiveException {
         if (descr.length() < 2 || "<>|=".indexOf(descr.charAt(0)) < 0) {
@@ -24,13 +37,13 @@ public record NpyDtype(DType dtype, ByteOrder order, boolean complex) {
         char kind = descr.charAt(1);
         String sizeText = descr.substring(2);
         switch (kind) {
-            case 'O': throw new ArchiveException(file, "object arrays (dtype '" + descr + "') cannot be compared");
+            case 'O': throw new Uncomparable(file, "object arrays (dtype '" + descr + "') cannot be compared");
             case 'U': case 'S': case 'a':
-                throw new ArchiveException(file, "string arrays (dtype '" + descr + "') cannot be compared");
+                throw new Uncomparable(file, "string arrays (dtype '" + descr + "') cannot be compared");
             case 'M': case 'm':
-                throw new ArchiveException(file, "datetime arrays (dtype '" + descr + "') cannot be compared");
+                throw new Uncomparable(file, "datetime arrays (dtype '" + descr + "') cannot be compared");
             case 'V':
-                throw new ArchiveException(file, "structured or void arrays (dtype '" + descr + "') cannot be compared");
+                throw new Uncomparable(file, "structured or void arrays (dtype '" + descr + "') cannot be compared");
             default:
         }
         int size = sizeText.matches("[0-9]{1,3}") ? Integer.parseInt(sizeText) : -1;
