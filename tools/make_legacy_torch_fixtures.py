@@ -21,3 +21,6 @@ for name, obj in [("dump", dump), ("glove", glove), ("bare", torch.randn(2, 5))]
     torch.save(obj, f"{OUT}/{name}.legacy.pt", _use_new_zipfile_serialization=False)
     torch.save(obj, f"{OUT}/{name}.zip.pt")
 print("wrote", sorted(os.listdir(OUT)))
+# Tensors that torch's own weights-only loader reads but layerdiff refuses with the reason: quantized, sparse.
+torch.save({"q": torch.quantize_per_tensor(torch.randn(4), 0.1, 0, torch.qint8)}, f"{OUT}/quantized.zip.pt")
+torch.save({"s": torch.randn(3, 3).to_sparse()}, f"{OUT}/sparse.zip.pt")

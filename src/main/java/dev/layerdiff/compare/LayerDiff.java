@@ -79,11 +79,15 @@ public final class LayerDiff {
      * meets {@code grad/conv1}); the only tensor of each side; with {@link CompareOptions#matchByOrder()},
      * position and shape. Tensors the options skip take no part.
      *
-     * @throws ArchiveException naming a member that holds nothing to compare ({@link Archive#uncomparable()})
-     *                          and that the options do not skip
+     * @throws ArchiveException when neither archive holds a tensor, or naming a member that holds nothing to
+     *                          compare ({@link Archive#uncomparable()}) and that the options do not skip
      * @throws IllegalArgumentException if renaming makes two candidate tensors share a name
      */
     public static PairingPlan plan(Archive reference, Archive candidate, CompareOptions options) throws ArchiveException {
+        if (reference.tensors().isEmpty() && candidate.tensors().isEmpty()) {
+            // "OK: all 0 layers" would pass a CI job that compared nothing.
+            throw new ArchiveException(reference.path().toString(), "holds no tensors, nor does " + candidate.path() + ": nothing to compare");
+        }
         for (Archive a : List.of(reference, candidate)) {
             for (Map.Entry<String, String> u : a.uncomparable().entrySet()) {
                 if (options.skips(u.getKey())) continue;

@@ -81,6 +81,16 @@ class LegacyTorchTest {
                 .hasMessageContaining("holds 1099511627776 elements at byte " + count + ", its tensors say 10");
     }
 
+    /** torch's own weights-only loader reads these; layerdiff says what they are and the way out. */
+    @Test
+    void quantizedAndSparseTensorsAreRefusedForWhatTheyAre() {
+        Path q = legacy("quantized.zip.pt"), s = legacy("sparse.zip.pt");
+        assertThatThrownBy(() -> Archives.open(q)).isInstanceOf(ArchiveException.class).hasMessage(q + "!quantized.zip/data.pkl: holds a"
+                + " quantized tensor (torch._utils._rebuild_qtensor), which layerdiff does not read yet; save t.dequantize() to compare it");
+        assertThatThrownBy(() -> Archives.open(s)).isInstanceOf(ArchiveException.class).hasMessage(s + "!sparse.zip/data.pkl: holds a"
+                + " sparse tensor (torch._utils._rebuild_sparse_tensor), which layerdiff does not read yet; save t.to_dense() to compare it");
+    }
+
     private static float[] floats(TensorEntry t) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(TestFiles.bytes(t)).order(ByteOrder.LITTLE_ENDIAN);
         float[] out = new float[b.remaining() / 4];

@@ -139,6 +139,22 @@ class MsprobeDumpTest {
     }
 
     /** Before this format, the files of dump_tensor_data were read as a plain directory: sorted by name, all activations. */
+    /** What msprobe writes that holds no comparable tensors is named for what it is (issue 27). */
+    @Test
+    void aDebugLevelDumpAndAPklSummaryAreRefusedForWhatTheyAre() throws IOException {
+        Path rank = Files.createDirectories(tmp.resolve("debug/step0/rank0"));
+        Files.writeString(rank.resolve("debug.json"), "{\"task\": \"tensor\", \"level\": \"debug\", \"dump_data_dir\": null, \"data\": {}}");
+        for (Path p : List.of(tmp.resolve("debug"), rank, rank.resolve("debug.json"))) {
+            assertThatThrownBy(() -> Archives.open(p)).as(p.toString()).isInstanceOf(ArchiveException.class)
+                    .hasMessageStartingWith(p + ": an msprobe dump at level \"debug\" (debug.json)")
+                    .hasMessageContaining("\"task\": \"tensor\" (dump.json beside dump_tensor_data)");
+        }
+        Path pkl = Files.writeString(tmp.resolve("dump.pkl"),
+                "[\"Torch_conv2d_0_forward_input.0\", 1, [], \"torch.float32\", [2, 3], [1.0, -1.0, 0.1]]\n");
+        assertThatThrownBy(() -> Archives.open(pkl)).isInstanceOf(ArchiveException.class)
+                .hasMessageStartingWith(pkl + ": an msprobe (ptdbg) .pkl summary");
+    }
+
     @Test
     void dumpTensorDataAloneIsStillAPlainDirectory() throws IOException {
         Dump d = apiDump(tmp.resolve("rank0"), "npy", 1);

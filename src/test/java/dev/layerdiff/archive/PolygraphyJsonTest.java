@@ -188,7 +188,11 @@ class PolygraphyJsonTest {
                 "y: invalid base64 character '!' in the array's text at byte");
         files.put(write("padding.json", runResults("r", "y", ndarrayText(good.substring(0, 20) + "=" + good.substring(21)))),
                 "base64 padding '=' in the middle");
-        files.put(write("latin1.json", runResults("r", "y", ndarrayText("\\u0093NUMPY\\u0001\\u0000v\\u0000{'descr': '<f4'"))), "latin-1");
+        files.put(write("latin1.json", runResults("r", "y", ndarrayText("\\u0093NUMPY\\u0001\\u0000v\\u0000{'descr': '<f4'"))),
+                "y: the array is latin-1 text of np.save bytes, the encoding of early Polygraphy versions (0.29 wrote it)");
+        // Polygraphy 0.29 wrote np.savez bytes: a zip's "PK\x03\x04" first.
+        files.put(write("latin1-npz.json", runResults("r", "y", ndarrayText("PK\\u0003\\u0004\\u0014\\u0000\\u0000\\u0000"))),
+                "y: the array is latin-1 text of np.savez bytes, the encoding of early Polygraphy versions (0.29 wrote it)");
         files.put(write("dtype.json", runResults("r", "y", ndarray(npy("<q7", "(2,)", f32(1, 2))))), "y: unknown dtype '<q7'");
         files.put(write("object.json", runResults("r", "y", ndarray(npy("|O", "(2,)", new byte[16])))), "object arrays (dtype '|O')");
         files.put(write("short-data.json", runResults("r", "y", ndarray(npy("<f4", "(1000,)", f32(1, 2))))),

@@ -154,6 +154,19 @@ class CommandLineCliTest {
         assertThat(run("ls", f.toString()).out()).containsPattern("(?m)^    0     float32 ");
     }
 
+    /** Two archives without a tensor compare nothing: not "OK: all 0 layers" (a CI job would pass on it). */
+    @Test
+    void twoEmptyArchivesAreNotOk() throws IOException {
+        byte[] header = "{\"__metadata__\":{\"k\":\"v\"}}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + header.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putLong(header.length).put(header);
+        Path a = java.nio.file.Files.write(tmp.resolve("a.safetensors"), b.array());
+        Path c = java.nio.file.Files.write(tmp.resolve("c.safetensors"), b.array());
+        Run r = run("compare", a.toString(), c.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("layerdiff: " + a + ": holds no tensors, nor does " + c + ": nothing to compare");
+    }
+
     @Test
     void aShapeMismatchIsNeverCalledNoise() throws IOException {
         float[] ref = Dumps.values(1, 24);

@@ -69,10 +69,12 @@ final class Base64Text {
     }
 
     private static String problem(MappedFile file, long start, long pos, int c) throws IOException {
-        if (c == '\\' && pos == start && file.size() - start >= 6 && new String(file.bytes(start, 6), StandardCharsets.US_ASCII)
-                .equalsIgnoreCase("\\u0093")) {
-            return "the array is latin-1 text, the encoding of early Polygraphy versions, which layerdiff does not read;"
-                    + " re-save it with a current Polygraphy (base64)";
+        // Early Polygraphy versions (0.29, for one) wrote an array's np.save or np.savez bytes as latin-1
+        // text: JSON escapes "\u0093NUMPY" or "PK\u0003\u0004" where base64 has letters.
+        String head = new String(file.bytes(start, (int) Math.min(8, file.size() - start)), StandardCharsets.US_ASCII);
+        if (c == '\\' && (head.regionMatches(true, 0, "\\u0093", 0, 6) || head.regionMatches(true, 0, "PK\\u0003", 0, 8))) {
+            return "the array is latin-1 text of " + (head.startsWith("PK") ? "np.savez" : "np.save") + " bytes, the encoding of early"
+                    + " Polygraphy versions (0.29 wrote it), which layerdiff does not read; re-save it with a current Polygraphy (base64)";
         }
         String shown = c >= 0x20 && c < 0x7f ? "'" + (char) c + "'" : String.format("byte 0x%02x", c);
         return "invalid base64 character " + shown + " in the array's text at byte " + pos;
