@@ -51,9 +51,21 @@ final class ReaderFuzzing {
 
     /** Runs one input as a file named {@code input.EXTENSION}. */
     static void run(byte[] data, String extension) throws IOException {
-        Path file = DIR.resolve("input." + extension);
+        run(data, DIR.resolve("input." + extension), DIR.resolve("input." + extension));
+    }
+
+    /** The directory inputs are written to, for targets that set files up beside them. */
+    static Path dir() {
+        return DIR;
+    }
+
+    /**
+     * Runs one input written to {@code file} and opened as {@code open} (the file itself, or a directory
+     * that holds it); an error must name a path under {@code open}.
+     */
+    static void run(byte[] data, Path file, Path open) throws IOException {
         Files.write(file, data);
-        try (Archive ref = Archives.open(file); Archive cand = Archives.open(file)) {
+        try (Archive ref = Archives.open(open); Archive cand = Archives.open(open)) {
             Set<String> names = new HashSet<>();
             boolean unique = true;
             long bytes = 0;
@@ -69,7 +81,7 @@ final class ReaderFuzzing {
             JsonReport.write(report, OutputStream.nullOutputStream());
             DIFF.stats(ref);
         } catch (BadFileException e) {
-            assertThat(e.getMessage()).startsWith(file.toString()).doesNotContain("\n", "\r");
+            assertThat(e.getMessage()).startsWith(open.toString()).doesNotContain("\n", "\r");
         }
     }
 

@@ -8,9 +8,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.layerdiff.archive.ArchiveException;
+import dev.layerdiff.io.Sizes;
 import dev.layerdiff.archive.JsonProblems;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,6 +61,11 @@ final class DumpJson {
     /** One tensor leaf: its call, pass, file name in dump_tensor_data and the shape dump.json states (null if none). */
     record Leaf(String call, Pass pass, String dataName, long[] shape) {}
 
+    /** The system property that raises the size limit of a dump.json, e.g. {@code 4G}. */
+    static final String MAX_BYTES_PROPERTY = "layerdiff.msprobe.maxDumpJson";
+    /** A dump.json larger than this (about a million tensors) is refused unless the property raises it. */
+    static final long MAX_BYTES_DEFAULT = 256L << 20;
+
     final Map<String, String> metadata = new LinkedHashMap<>();
     final List<Leaf> leaves = new ArrayList<>();
     private final String file;
@@ -65,12 +76,33 @@ final class DumpJson {
 
     static DumpJson read(Path path) throws IOException {
         DumpJson d = new DumpJson(path.toString());
-        try (InputStream in = Files.newInputStream(path); JsonParser p = JSON.createParser(in)) {
+        long size = Files.size(path), limit = maxBytes(d.file);
+        if (size > limit) {
+            throw new ArchiveException(d.file, "is " + size + " bytes, over the limit of " + limit + " for an msprobe dump.json;"
+                    + " raise it with LAYERDIFF_JAVA_OPTS=-D" + MAX_BYTES_PROPERTY + "=SIZE (e.g. 4G)");
+        }
+        // Decoded strictly as UTF-8 (what msprobe writes): left to guess, Jackson takes zero bytes for UTF-16 or UTF-32.
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        try (Reader in = new InputStreamReader(Files.newInputStream(path), utf8); JsonParser p = JSON.createParser(in)) {
             d.top(p);
+        } catch (CharacterCodingException e) {
+            throw new ArchiveException(d.file, "not an msprobe dump.json: not UTF-8 text");
         } catch (JacksonException e) {
-            throw new ArchiveException(path.toString(), JsonProblems.describe(e));
+            throw new ArchiveException(d.file, JsonProblems.describe(e));
         }
         return d;
+    }
+
+    /** The largest dump.json read: {@value #MAX_BYTES_DEFAULT} bytes unless the property says otherwise. */
+    private static long maxBytes(String file) throws ArchiveException {
+        String v = System.getProperty(MAX_BYTES_PROPERTY);
+        if (v == null) return MAX_BYTES_DEFAULT;
+        try {
+            return Sizes.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw new ArchiveException(file, "-D" + MAX_BYTES_PROPERTY + ": " + e.getMessage());
+        }
     }
 
     private void top(JsonParser p) throws IOException {
@@ -114,7 +146,7 @@ final class DumpJson {
             if (!name.isTextual()) throw new ArchiveException(file, "entry " + call + ": data_name " + name + " is not a string");
             String n = name.textValue();
             if (n.isEmpty() || n.equals(NOT_SAVED)) return;
-            if (n.contains("/") || n.contains("\\") || n.equals(".") || n.equals("..")) {
+            if (n.contains("/") || n.contains("\\") || n.indexOf('\0') >= 0 || n.equals(".") || n.equals("..")) {
                 throw new ArchiveException(file, "entry " + call + ": data_name " + n + " is not a file name in dump_tensor_data");
             }
             leaves.add(new Leaf(call, pass, n, shape(node.get("shape"))));
