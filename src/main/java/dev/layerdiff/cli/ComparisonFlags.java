@@ -1,25 +1,17 @@
 package dev.layerdiff.cli;
 
 import dev.layerdiff.archive.Archive;
-import dev.layerdiff.archive.Archives;
 import dev.layerdiff.compare.CompareOptions;
 import dev.layerdiff.compare.ImageSink;
-import dev.layerdiff.compare.LayerDiff;
 import dev.layerdiff.compare.NameMapping;
 import dev.layerdiff.compare.Report;
-import dev.layerdiff.compare.LayerReport;
 import dev.layerdiff.compare.PairingHint;
-import dev.layerdiff.compare.PairingPlan;
 import dev.layerdiff.compare.Status;
 import dev.layerdiff.compare.ToleranceRule;
-import dev.layerdiff.diagnosis.Diagnoser;
-import dev.layerdiff.engine.MemoryFault;
 import dev.layerdiff.diagnosis.Diagnosis;
-import dev.layerdiff.diagnosis.ComparisonHealth;
 import dev.layerdiff.diagnosis.Precision;
-import dev.layerdiff.diagnosis.Referee;
-import dev.layerdiff.diagnosis.SliceSource;
 import dev.layerdiff.engine.CompareBackend;
+import dev.layerdiff.pipeline.Comparison;
 import dev.layerdiff.report.JsonReport;
 import dev.layerdiff.report.PngWriter;
 import dev.layerdiff.report.TerminalTable;
@@ -32,11 +24,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -136,7 +125,6 @@ final class ComparisonFlags {
                 .images(images != null))
                 .build();
         CompareBackend backend = verbosity.backend(device, err);
-        LayerDiff diff = new LayerDiff(backend);
         Report report;
         Diagnosis diagnosis = null;
         ReportPage page = null;
@@ -144,28 +132,13 @@ final class ComparisonFlags {
         // Each diverged layer's PNG is written as soon as it is computed, not held until the end.
         ImageSink png = images == null ? null
                 : (order, name, image) -> PngWriter.write(name, image, images.resolve(PngWriter.fileName(order, name)));
-        try (backend; Archive ref = Archives.open(reference, read.limits());
-             Archive cand = Archives.open(candidate, read.limits())) {
-            PairingPlan plan = LayerDiff.plan(ref, cand, options);
-            hint = LayerDiff.hint(ref, cand, options, plan);
-            try {
-                try (ProgressLine progress = terminal.progress() ? new ProgressLine(err, terminal.progressAfterMs()) : null) {
-                    report = diff.run(plan, ref, cand, options, png, progress);
-                }
-                if (!noDiagnosis) {
-                    Referee gold = referee == null ? null : referee(diff, ref, cand, options);
-                    diagnosis = new Diagnoser(computed, SliceSource.of(backend, plan, ref, cand, options), gold).diagnose(report);
-                    diagnosis = ComparisonHealth.of(diagnosis, report, ref, cand, backend);
-                }
-                if (html != null) page = page(diff, plan, ref, cand, options, report, diagnosis);
-                // The diagnosis and the page read the files again: nothing is written from a file that changed meanwhile.
-                LayerDiff.checkUnchanged(ref, cand);
-            } catch (RuntimeException | InternalError e) {
-                // A fault in a second read (diagnosis, images) on this thread: the file that changed says why.
-                if (!MemoryFault.isFault(e)) throw e;
-                LayerDiff.checkUnchanged(ref, cand);
-                throw e;
+        try (backend; Comparison c = Comparison.open(reference, candidate, options, backend, read.limits())) {
+            hint = c.hint();
+            try (ProgressLine progress = terminal.progress() ? new ProgressLine(err, terminal.progressAfterMs()) : null) {
+                report = c.run(png, progress);
             }
+            if (!noDiagnosis) diagnosis = c.diagnose(computed, referee);
+            if (html != null) page = page(c, report, diagnosis);
         }
         boolean colour = terminal.colour() && out != err;
         if (quiet) out.println(TerminalTable.verdict(report, diagnosis));
@@ -188,30 +161,10 @@ final class ComparisonFlags {
         else JsonReport.write(report, diagnosis, json);
     }
 
-    /** Both runs' relative errors against the referee archive, layer by layer. */
-    private Referee referee(LayerDiff diff, Archive ref, Archive cand, CompareOptions options) throws IOException {
-        CompareOptions plain = CompareOptions.builder().build();
-        try (Archive gold = Archives.open(referee, read.limits())) {
-            return new Referee(referee.toString(), errors(diff.compare(gold, ref, plain)),
-                    errors(diff.compare(gold, cand, CompareOptions.builder().mappings(options.mappings()).skip(options.skip()).build())));
-        }
-    }
-
-    private static Map<String, Double> errors(Report report) {
-        Map<String, Double> errors = new HashMap<>();
-        for (LayerReport l : report.layers()) if (l.metrics() != null) errors.put(l.name(), l.metrics().relativeError());
-        return errors;
-    }
-
     /** What the HTML page shows: the report, and the images of the layers it draws (read again, as few as it draws). */
-    private static ReportPage page(LayerDiff diff, PairingPlan plan, Archive ref, Archive cand, CompareOptions options,
-                                   Report report, Diagnosis diagnosis) throws IOException {
-        List<String> pick = ImagePick.choose(report, diagnosis);
-        Map<String, DiffImage> drawn = new ConcurrentHashMap<>();
-        diff.images(plan, ref, cand, options, pick, (order, name, image) -> drawn.put(name, image));
-        Map<String, DiffImage> images = new LinkedHashMap<>();
-        for (String name : pick) if (drawn.containsKey(name)) images.put(name, drawn.get(name));
-        return new ReportPage(report, diagnosis, side(ref), side(cand), images,
+    private static ReportPage page(Comparison c, Report report, Diagnosis diagnosis) throws IOException {
+        Map<String, DiffImage> images = c.images(ImagePick.choose(report, diagnosis));
+        return new ReportPage(report, diagnosis, side(c.reference()), side(c.candidate()), images,
                 ImagePick.drawable(report) - images.size());
     }
 

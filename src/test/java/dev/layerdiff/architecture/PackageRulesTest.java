@@ -73,6 +73,15 @@ class PackageRulesTest {
     }
 
     @Test
+    void thePipelineSequencesCompareAndDiagnosis() {
+        mayUseOnly("pipeline", "compare", "diagnosis", "engine", "archive", "stats", "tensor", "io");
+        classes().that().resideInAPackage(ROOT + ".pipeline..")
+                .should().onlyDependOnClassesThat(resideOutsideOfPackage(ROOT + ".engine.*.."))
+                .because("backends are found at run time, never linked by the pipeline")
+                .check(production);
+    }
+
+    @Test
     void reportsDrawWhatCompareAssembledAndDiagnosisJudged() {
         mayUseOnly("report", "compare", "diagnosis", "stats", "tensor", "io");
     }
@@ -90,6 +99,28 @@ class PackageRulesTest {
     @Test
     void noCycles() {
         slices().matching(ROOT + ".(*)..").should().beFreeOfCycles().check(production);
+    }
+
+    /** Between subpackages too: a format package and the archive root, a backend and the engine root. */
+    @Test
+    void noCyclesBetweenSubpackages() {
+        slices().matching(ROOT + ".(**)").should().beFreeOfCycles().check(production);
+    }
+
+    @Test
+    void theEngineRootNeverLinksItsAccelerators() {
+        classes().that().resideInAPackage(ROOT + ".engine")
+                .should().onlyDependOnClassesThat(resideOutsideOfPackage(ROOT + ".engine.*.."))
+                .because("the CUDA, native and SIMD backends are found at run time (reflection), so the core runs without them")
+                .check(production);
+    }
+
+    @Test
+    void theArchiveRootNeverLinksItsFormats() {
+        classes().that().resideInAPackage(ROOT + ".archive")
+                .should().onlyDependOnClassesThat(resideOutsideOfPackage(ROOT + ".archive.*.."))
+                .because("formats plug in through ServiceLoader: adding one touches no central switch")
+                .check(production);
     }
 
     /** Classes of {@code pkg} (and its subpackages) use no package of the project but these. */

@@ -88,7 +88,7 @@ public final class CompareJob implements Callable<Integer> {
 
     private SparkSession session;
     private PrintWriter stdout;
-    private Comparison last;
+    private Stages last;
 
     public static void main(String[] args) {
         System.exit(execute(null, new CompareJob(), args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
@@ -127,7 +127,7 @@ public final class CompareJob implements Callable<Integer> {
                     : Manifest.read(input.manifest, conf);
             LayersTable table = new LayersTable(pairs);
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-            Comparison comparison = new Comparison(sc, settings.withMaxAttempts(attempts(sc.master(), sc.getConf())));
+            Stages comparison = new Stages(sc, settings.withMaxAttempts(attempts(sc.master(), sc.getConf())));
             List<Outcome> outcomes = comparison.run(pairs.stream().map(ArchivePair::input).toList());
             last = comparison;
             new Outputs(out, conf).write(spark, pairs, outcomes, table);
@@ -138,7 +138,7 @@ public final class CompareJob implements Callable<Integer> {
     }
 
     /** The comparison of the last run (tests look at how it was split). */
-    Comparison lastComparison() {
+    Stages lastComparison() {
         return last;
     }
 

@@ -1,22 +1,17 @@
 package dev.layerdiff.spark;
 
-import dev.layerdiff.archive.Archive;
-import dev.layerdiff.archive.Archives;
 import dev.layerdiff.compare.CompareOptions;
 import dev.layerdiff.compare.Group;
 import dev.layerdiff.compare.LayerDiff;
 import dev.layerdiff.compare.LayerReport;
 import dev.layerdiff.compare.PairingPlan;
 import dev.layerdiff.compare.Report;
-import dev.layerdiff.diagnosis.ComparisonHealth;
-import dev.layerdiff.diagnosis.Diagnoser;
 import dev.layerdiff.diagnosis.Diagnosis;
 import dev.layerdiff.diagnosis.GroupDiagnosis;
-import dev.layerdiff.diagnosis.SliceSource;
-import dev.layerdiff.engine.CompareBackend;
 import dev.layerdiff.engine.CpuBackend;
 import dev.layerdiff.engine.PairPartial;
 import dev.layerdiff.engine.PairTask;
+import dev.layerdiff.pipeline.Comparison;
 import dev.layerdiff.report.JsonReport;
 import dev.layerdiff.stats.PairResult;
 import dev.layerdiff.tensor.TensorEntry;
@@ -47,18 +42,12 @@ final class PairWork {
      */
     static First first(PairInput pair, Settings settings) throws Exception {
         return Faults.orError(pair, settings, () -> {
-            CompareOptions options = settings.compareOptions();
-            try (Opened o = Opened.of(pair)) {
-                PairingPlan plan = LayerDiff.plan(o.reference, o.candidate, options);
-                List<Planned.RowSize> rows = sizes(plan, o, options);
+            try (Comparison c = open(pair, settings)) {
+                List<Planned.RowSize> rows = sizes(c);
                 long bytes = rows.stream().mapToLong(Planned.RowSize::bytes).sum();
                 boolean staged = !Locations.isLocal(pair.reference()) || !Locations.isLocal(pair.candidate());
-                if (bytes <= settings.taskBytes() || staged) {
-                    LayerDiff diff = new LayerDiff(Engines.backend(settings.deviceChoice()));
-                    Report report = diff.run(plan, o.reference, o.candidate, options, null);
-                    return new First(outcome(pair, plan, o, report, settings), null);
-                }
-                return new First(null, new Planned(pair, plan, rows));
+                if (bytes <= settings.taskBytes() || staged) return new First(outcome(pair, c, c.run(null, null), settings), null);
+                return new First(null, new Planned(pair, c.plan(), rows));
             }
         }, error -> new First(Outcome.failed(pair.index(), error), null));
     }
@@ -68,18 +57,18 @@ final class PairWork {
         PairInput pair = unit.pair();
         return Faults.orError(pair, settings, () -> {
             CompareOptions options = settings.compareOptions();
-            try (Opened o = Opened.of(pair)) {
+            try (Comparison c = open(pair, settings)) {
                 if (unit instanceof Unit.Rows rows) {
-                    List<PairTask> tasks = LayerDiff.tasks(rows.rows(), o.reference, o.candidate, options);
+                    List<PairTask> tasks = LayerDiff.tasks(rows.rows(), c.reference(), c.candidate(), options);
                     List<PairResult> results = Engines.backend(settings.deviceChoice()).compare(tasks);
                     return UnitResult.rows(pair.index(), rows.indices(), results);
                 }
-                Unit.Chunks c = (Unit.Chunks) unit;
-                PairTask task = LayerDiff.tasks(List.of(c.row()), o.reference, o.candidate, options).get(0);
+                Unit.Chunks u = (Unit.Chunks) unit;
+                PairTask task = LayerDiff.tasks(List.of(u.row()), c.reference(), c.candidate(), options).get(0);
                 CpuBackend cpu = Engines.chunks();
-                List<PairPartial> partials = new ArrayList<>(c.end() - c.first());
-                for (int k = c.first(); k < c.end(); k++) partials.add(cpu.compareChunk(task, k));
-                return UnitResult.chunks(pair.index(), c.index(), c.first(), partials);
+                List<PairPartial> partials = new ArrayList<>(u.end() - u.first());
+                for (int k = u.first(); k < u.end(); k++) partials.add(cpu.compareChunk(task, k));
+                return UnitResult.chunks(pair.index(), u.index(), u.first(), partials);
             }
         }, error -> UnitResult.failed(pair.index(), error));
     }
@@ -88,12 +77,16 @@ final class PairWork {
     static Outcome finish(Planned planned, List<PairResult> results, Settings settings) throws Exception {
         PairInput pair = planned.pair();
         return Faults.orError(pair, settings, () -> {
-            try (Opened o = Opened.of(pair)) {
-                LayerDiff diff = new LayerDiff(Engines.backend(settings.deviceChoice()));
-                Report report = diff.assemble(planned.plan(), o.reference, o.candidate, results);
-                return outcome(pair, planned.plan(), o, report, settings);
+            try (Comparison c = open(pair, settings)) {
+                return outcome(pair, c, c.assemble(results), settings);
             }
         }, error -> Outcome.failed(pair.index(), error));
+    }
+
+    /** Opens a pair's archives (copied to this machine where remote) as one comparison, named by their addresses. */
+    private static Comparison open(PairInput pair, Settings settings) throws IOException {
+        return Comparison.open(Staging.open(pair.reference()), Staging.open(pair.candidate()), settings.compareOptions(),
+                Engines.backend(settings.deviceChoice())).named(pair.reference(), pair.candidate());
     }
 
     /** Merges the chunk partials of one row in chunk order, as the CPU backend merges a pair's chunks. */
@@ -103,27 +96,19 @@ final class PairWork {
         return all.toResult(null);
     }
 
-    private static List<Planned.RowSize> sizes(PairingPlan plan, Opened o, CompareOptions options) {
+    private static List<Planned.RowSize> sizes(Comparison c) {
         List<Planned.RowSize> rows = new ArrayList<>();
-        for (PairTask t : LayerDiff.tasks(plan.compared(), o.reference, o.candidate, options)) {
-            TensorEntry r = t.reference(), c = t.candidate();
-            rows.add(new Planned.RowSize(r.numel(), r.byteSize() + c.byteSize(),
-                    r.data().isRandomAccess() && c.data().isRandomAccess()));
+        for (PairTask t : LayerDiff.tasks(c.plan().compared(), c.reference(), c.candidate(), c.options())) {
+            TensorEntry r = t.reference(), cand = t.candidate();
+            rows.add(new Planned.RowSize(r.numel(), r.byteSize() + cand.byteSize(),
+                    r.data().isRandomAccess() && cand.data().isRandomAccess()));
         }
         return rows;
     }
 
     /** Diagnoses the report (reading flagged layers again) and renders it as the command line would. */
-    private static Outcome outcome(PairInput pair, PairingPlan plan, Opened o, Report local, Settings settings)
-            throws IOException {
-        Report report = new Report(pair.reference(), pair.candidate(), local.backend(), local.layers());
-        Diagnosis diagnosis = null;
-        if (settings.diagnosis()) {
-            CompareBackend backend = Engines.backend(settings.deviceChoice());
-            SliceSource slices = SliceSource.of(backend, plan, o.reference, o.candidate, settings.compareOptions());
-            diagnosis = new Diagnoser(settings.precisionOrNull(), slices).diagnose(report);
-            diagnosis = ComparisonHealth.of(diagnosis, report, o.reference, o.candidate, backend);
-        }
+    private static Outcome outcome(PairInput pair, Comparison c, Report report, Settings settings) throws IOException {
+        Diagnosis diagnosis = settings.diagnosis() ? c.diagnose(settings.precisionOrNull(), null) : null;
         ByteArrayOutputStream json = new ByteArrayOutputStream();
         JsonReport.write(report, diagnosis, json);
 
@@ -148,33 +133,4 @@ final class PairWork {
                 rows, null);
     }
 
-    /** Both archives of a pair, open; closes both. */
-    private static final class Opened implements AutoCloseable {
-        final Archive reference;
-        final Archive candidate;
-
-        private Opened(Archive reference, Archive candidate) {
-            this.reference = reference;
-            this.candidate = candidate;
-        }
-
-        static Opened of(PairInput pair) throws IOException {
-            Archive ref = Archives.open(Staging.open(pair.reference()));
-            try {
-                return new Opened(ref, Archives.open(Staging.open(pair.candidate())));
-            } catch (IOException | RuntimeException e) {
-                ref.close();
-                throw e;
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            try {
-                reference.close();
-            } finally {
-                candidate.close();
-            }
-        }
-    }
 }

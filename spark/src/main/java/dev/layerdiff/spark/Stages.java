@@ -17,12 +17,12 @@ import org.apache.spark.api.java.JavaSparkContext;
  * assembles, diagnoses and renders its report. Only per-layer results travel: tensor data never leaves
  * the executor that reads it.
  */
-final class Comparison {
+final class Stages {
     private final JavaSparkContext spark;
     private final Settings settings;
     private int units;
 
-    Comparison(JavaSparkContext spark, Settings settings) {
+    Stages(JavaSparkContext spark, Settings settings) {
         this.spark = spark;
         this.settings = settings;
     }
