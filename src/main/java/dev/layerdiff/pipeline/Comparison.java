@@ -18,7 +18,9 @@ import dev.layerdiff.diagnosis.Precision;
 import dev.layerdiff.diagnosis.Referee;
 import dev.layerdiff.diagnosis.SliceSource;
 import dev.layerdiff.engine.CompareBackend;
+import dev.layerdiff.engine.CpuBackend;
 import dev.layerdiff.engine.MemoryFault;
+import dev.layerdiff.engine.PairTask;
 import dev.layerdiff.stats.DiffImage;
 import dev.layerdiff.stats.PairResult;
 import java.io.Closeable;
@@ -147,6 +149,17 @@ public final class Comparison implements Closeable {
     /** The pass's report, running the pass first if it has not run. */
     public Report report() throws IOException {
         return report != null ? report : run(null, null);
+    }
+
+    /**
+     * Compares chunk {@code k} of compared row {@code row} (an index into {@link PairingPlan#compared()};
+     * chunks of {@link CpuBackend#chunkElements()}, as {@code dev.layerdiff.engine.Chunks} cuts them) on
+     * {@code cpu}, on the calling thread, without an image: the unit of a large layer compared on many
+     * machines. {@link ChunkPartial#merge} puts a row's chunks back together.
+     */
+    public ChunkPartial compareChunk(int row, int k, CpuBackend cpu) throws IOException {
+        PairTask task = LayerDiff.tasks(List.of(plan.compared().get(row)), reference, candidate, options).get(0);
+        return guarded(() -> new ChunkPartial(cpu.compareChunk(task, k)));
     }
 
     /** {@link #diagnose(Precision, Path)} judged from the dtypes and the data, without a referee. */

@@ -125,6 +125,13 @@ public final class JsonReport {
         }
     }
 
+    /** A suspect's fields, as the JSON report and the HTML page's data both write them. */
+    public static void writeSuspect(JsonGenerator g, Suspect s) throws IOException {
+        g.writeStringField("name", s.name());
+        number(g, "score", s.score());
+        g.writeStringField("reason", s.reason());
+    }
+
     private static void writeDiagnosis(JsonGenerator g, Diagnosis d) throws IOException {
         g.writeObjectFieldStart("diagnosis");
         for (Group group : Group.values()) {
@@ -140,9 +147,7 @@ public final class JsonReport {
             g.writeArrayFieldStart("suspects");
             for (Suspect s : gd.suspects()) {
                 g.writeStartObject();
-                g.writeStringField("name", s.name());
-                number(g, "score", s.score());
-                g.writeStringField("reason", s.reason());
+                writeSuspect(g, s);
                 g.writeEndObject();
             }
             g.writeEndArray();

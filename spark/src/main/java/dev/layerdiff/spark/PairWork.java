@@ -8,9 +8,8 @@ import dev.layerdiff.compare.PairingPlan;
 import dev.layerdiff.compare.Report;
 import dev.layerdiff.diagnosis.Diagnosis;
 import dev.layerdiff.diagnosis.GroupDiagnosis;
-import dev.layerdiff.engine.CpuBackend;
-import dev.layerdiff.engine.PairPartial;
 import dev.layerdiff.engine.PairTask;
+import dev.layerdiff.pipeline.ChunkPartial;
 import dev.layerdiff.pipeline.Comparison;
 import dev.layerdiff.report.JsonReport;
 import dev.layerdiff.stats.PairResult;
@@ -64,10 +63,8 @@ final class PairWork {
                     return UnitResult.rows(pair.index(), rows.indices(), results);
                 }
                 Unit.Chunks u = (Unit.Chunks) unit;
-                PairTask task = LayerDiff.tasks(List.of(u.row()), c.reference(), c.candidate(), options).get(0);
-                CpuBackend cpu = Engines.chunks();
-                List<PairPartial> partials = new ArrayList<>(u.end() - u.first());
-                for (int k = u.first(); k < u.end(); k++) partials.add(cpu.compareChunk(task, k));
+                List<ChunkPartial> partials = new ArrayList<>(u.end() - u.first());
+                for (int k = u.first(); k < u.end(); k++) partials.add(c.compareChunk(u.index(), k, Engines.chunks()));
                 return UnitResult.chunks(pair.index(), u.index(), u.first(), partials);
             }
         }, error -> UnitResult.failed(pair.index(), error));
@@ -87,13 +84,6 @@ final class PairWork {
     private static Comparison open(PairInput pair, Settings settings) throws IOException {
         return Comparison.open(Staging.open(pair.reference()), Staging.open(pair.candidate()), settings.compareOptions(),
                 Engines.backend(settings.deviceChoice())).named(pair.reference(), pair.candidate());
-    }
-
-    /** Merges the chunk partials of one row in chunk order, as the CPU backend merges a pair's chunks. */
-    static PairResult merge(PairingPlan.Pair row, boolean equalNan, List<PairPartial> chunks) {
-        PairPartial all = new PairPartial(row.tolerance().rtol(), row.tolerance().atol(), equalNan, null);
-        for (PairPartial p : chunks) all.merge(p);
-        return all.toResult(null);
     }
 
     private static List<Planned.RowSize> sizes(Comparison c) {

@@ -1,6 +1,7 @@
 package dev.layerdiff.spark;
 
 import dev.layerdiff.compare.PairingPlan;
+import dev.layerdiff.engine.Chunks;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -56,6 +57,6 @@ final class Planner {
 
     /** How many chunks the CPU backend splits {@code numel} elements into (one for an empty tensor). */
     int chunks(long numel) {
-        return (int) Math.max(1, (numel + chunkElements - 1) / chunkElements);
+        return Math.max(1, new Chunks(numel, chunkElements).count());
     }
 }

@@ -1,7 +1,7 @@
 package dev.layerdiff.spark;
 
 import dev.layerdiff.compare.PairingPlan;
-import dev.layerdiff.engine.PairPartial;
+import dev.layerdiff.pipeline.ChunkPartial;
 import dev.layerdiff.stats.PairResult;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -87,18 +87,16 @@ final class Stages {
     private List<PairResult> merge(Planned p, List<UnitResult> mine, Planner planner) {
         List<PairingPlan.Pair> compared = p.plan().compared();
         PairResult[] rows = new PairResult[compared.size()];
-        Map<Integer, PairPartial[]> chunks = new HashMap<>();
+        Map<Integer, ChunkPartial[]> chunks = new HashMap<>();
         for (UnitResult r : mine) {
             for (int k = 0; k < r.indices().size(); k++) rows[r.indices().get(k)] = r.results().get(k);
             if (r.chunkRow() < 0) continue;
-            PairPartial[] all = chunks.computeIfAbsent(r.chunkRow(),
-                    row -> new PairPartial[planner.chunks(p.rows().get(row).numel())]);
+            ChunkPartial[] all = chunks.computeIfAbsent(r.chunkRow(),
+                    row -> new ChunkPartial[planner.chunks(p.rows().get(row).numel())]);
             for (int k = 0; k < r.partials().size(); k++) all[r.first() + k] = r.partials().get(k);
         }
-        for (Map.Entry<Integer, PairPartial[]> e : chunks.entrySet()) {
-            List<PairPartial> ordered = Arrays.asList(e.getValue());
-            if (ordered.contains(null)) throw new IllegalStateException("a chunk of " + compared.get(e.getKey()).name() + " is missing");
-            rows[e.getKey()] = PairWork.merge(compared.get(e.getKey()), settings.equalNan(), ordered);
+        for (Map.Entry<Integer, ChunkPartial[]> e : chunks.entrySet()) {
+            rows[e.getKey()] = ChunkPartial.merge(compared.get(e.getKey()), settings.equalNan(), Arrays.asList(e.getValue()));
         }
         for (int i = 0; i < rows.length; i++) {
             if (rows[i] == null) throw new IllegalStateException("no result for " + compared.get(i).name());

@@ -1,6 +1,6 @@
 package dev.layerdiff.spark;
 
-import dev.layerdiff.engine.PairPartial;
+import dev.layerdiff.pipeline.ChunkPartial;
 import dev.layerdiff.stats.PairResult;
 import java.io.Serializable;
 import java.util.List;
@@ -17,14 +17,14 @@ import java.util.List;
  * @param error    null, or one line naming the file and the problem
  */
 record UnitResult(int pair, List<Integer> indices, List<PairResult> results, int chunkRow, int first,
-                  List<PairPartial> partials, String error) implements Serializable {
+                  List<ChunkPartial> partials, String error) implements Serializable {
     private static final long serialVersionUID = 1L;
 
     static UnitResult rows(int pair, List<Integer> indices, List<PairResult> results) {
         return new UnitResult(pair, indices, results, -1, 0, List.of(), null);
     }
 
-    static UnitResult chunks(int pair, int row, int first, List<PairPartial> partials) {
+    static UnitResult chunks(int pair, int row, int first, List<ChunkPartial> partials) {
         return new UnitResult(pair, List.of(), List.of(), row, first, partials, null);
     }
 

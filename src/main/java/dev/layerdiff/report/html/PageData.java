@@ -19,6 +19,7 @@ import dev.layerdiff.diagnosis.Role;
 import dev.layerdiff.diagnosis.Suspect;
 import dev.layerdiff.report.DiffColormap;
 import dev.layerdiff.report.ImageAxes;
+import dev.layerdiff.report.JsonReport;
 import dev.layerdiff.report.TerminalTable;
 import dev.layerdiff.stats.DiffImage;
 import dev.layerdiff.stats.DiffMetrics;
@@ -114,9 +115,7 @@ final class PageData {
                 for (Suspect s : gd.suspects()) {
                     g.writeStartObject();
                     layerRef(g, "layer", s.name());
-                    g.writeStringField("name", s.name());
-                    number(g, "score", s.score());
-                    g.writeStringField("reason", s.reason());
+                    JsonReport.writeSuspect(g, s);
                     g.writeEndObject();
                 }
                 g.writeEndArray();
