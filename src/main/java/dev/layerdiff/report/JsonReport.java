@@ -235,20 +235,14 @@ public final class JsonReport {
         g.writeNumberField("numel", l.numel());
         DiffMetrics m = l.metrics();
         if (m != null) {
-            // Without a finite pair these metrics are undefined (null), not 0.
-            double none = Double.NaN;
-            boolean any = m.finitePairs() > 0;
-            number(g, "max_abs", any ? m.maxAbs() : none);
-            g.writeNumberField("max_abs_index", m.maxAbsIndex());
-            if (m.maxAbsIndex() >= 0) writeShape(g, "max_abs_position", Shapes.unravel(m.maxAbsIndex(), l.referenceShape()));
-            number(g, "mean_abs", any ? m.meanAbs() : none);
-            number(g, "max_rel", any ? m.maxRel() : none);
-            number(g, "rmse", any ? m.rmse() : none);
-            number(g, "cosine", any ? m.cosine() : none);
-            number(g, "sqnr_db", any ? m.sqnrDb() : none);
-            g.writeNumberField("mismatched", m.mismatched());
-            number(g, "mismatched_fraction", l.numel() == 0 ? 0 : (double) m.mismatched() / l.numel());
-            g.writeNumberField("finite_pairs", m.finitePairs());
+            // Without a finite pair the statistics of the difference are undefined (null), not 0.
+            for (MetricField f : MetricField.values()) {
+                if (f.isCount()) g.writeNumberField(f.jsonName(), (long) f.value(l));
+                else number(g, f.jsonName(), f.value(l));
+                if (f == MetricField.MAX_ABS_INDEX && m.maxAbsIndex() >= 0) {
+                    writeShape(g, "max_abs_position", Shapes.unravel(m.maxAbsIndex(), l.referenceShape()));
+                }
+            }
             // null means "undefined" (no finite pair); a difference of finite values too large for a
             // double is a result, and says so.
             if (m.finitePairs() > 0 && !(Double.isFinite(m.maxAbs()) && Double.isFinite(m.rmse()))) {

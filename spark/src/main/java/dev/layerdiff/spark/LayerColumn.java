@@ -3,10 +3,9 @@ package dev.layerdiff.spark;
 import dev.layerdiff.compare.LayerReport;
 import dev.layerdiff.diagnosis.GroupDiagnosis;
 import dev.layerdiff.diagnosis.LayerDiagnosis;
-import dev.layerdiff.stats.DiffMetrics;
+import dev.layerdiff.report.MetricField;
 import dev.layerdiff.tensor.DType;
 import java.util.function.Function;
-import java.util.function.ToDoubleFunction;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 
@@ -25,16 +24,15 @@ enum LayerColumn {
     NUMEL("numel", DataTypes.LongType, l -> l.layer.numel()),
     REFERENCE_DTYPE("reference_dtype", DataTypes.StringType, l -> dtype(l.layer.referenceDtype())),
     CANDIDATE_DTYPE("candidate_dtype", DataTypes.StringType, l -> dtype(l.layer.candidateDtype())),
-    MAX_ABS("max_abs", DataTypes.DoubleType, l -> metric(l, DiffMetrics::maxAbs)),
-    MAX_ABS_INDEX("max_abs_index", DataTypes.LongType, l -> l.layer.metrics() == null ? null : l.layer.metrics().maxAbsIndex()),
-    MEAN_ABS("mean_abs", DataTypes.DoubleType, l -> metric(l, DiffMetrics::meanAbs)),
-    MAX_REL("max_rel", DataTypes.DoubleType, l -> metric(l, DiffMetrics::maxRel)),
-    RMSE("rmse", DataTypes.DoubleType, l -> metric(l, DiffMetrics::rmse)),
-    COSINE("cosine", DataTypes.DoubleType, l -> metric(l, DiffMetrics::cosine)),
-    SQNR_DB("sqnr_db", DataTypes.DoubleType, l -> metric(l, DiffMetrics::sqnrDb)),
-    MISMATCHED("mismatched", DataTypes.LongType, l -> l.layer.metrics() == null ? null : l.layer.metrics().mismatched()),
-    MISMATCHED_FRACTION("mismatched_fraction", DataTypes.DoubleType, l -> l.layer.metrics() == null ? null
-            : l.layer.numel() == 0 ? 0.0 : (double) l.layer.metrics().mismatched() / l.layer.numel()),
+    MAX_ABS(MetricField.MAX_ABS),
+    MAX_ABS_INDEX(MetricField.MAX_ABS_INDEX),
+    MEAN_ABS(MetricField.MEAN_ABS),
+    MAX_REL(MetricField.MAX_REL),
+    RMSE(MetricField.RMSE),
+    COSINE(MetricField.COSINE),
+    SQNR_DB(MetricField.SQNR_DB),
+    MISMATCHED(MetricField.MISMATCHED),
+    MISMATCHED_FRACTION(MetricField.MISMATCHED_FRACTION),
     RTOL("rtol", DataTypes.DoubleType, l -> l.layer.tolerance() == null ? null : finite(l.layer.tolerance().rtol())),
     ATOL("atol", DataTypes.DoubleType, l -> l.layer.tolerance() == null ? null : finite(l.layer.tolerance().atol())),
     RELATIVE_ERROR("relative_error", DataTypes.DoubleType, l -> l.diagnosis == null ? null : finite(l.diagnosis.relativeError())),
@@ -55,16 +53,21 @@ enum LayerColumn {
         this.value = value;
     }
 
+    /** A metric as the reports describe it: a count as a long, a real number as a double (null where undefined). */
+    LayerColumn(MetricField metric) {
+        this(metric.jsonName(), metric.isCount() ? DataTypes.LongType : DataTypes.DoubleType, l -> {
+            if (l.layer.metrics() == null) return null;
+            double v = metric.value(l.layer);
+            return metric.isCount() ? (Object) (long) v : finite(v);
+        });
+    }
+
     /** A row's values in column order (String, Integer, Long, Double, Boolean or null: all serializable). */
     static Object[] row(Layer layer) {
         LayerColumn[] columns = values();
         Object[] row = new Object[columns.length];
         for (int i = 0; i < columns.length; i++) row[i] = columns[i].value.apply(layer);
         return row;
-    }
-
-    private static Object metric(Layer l, ToDoubleFunction<DiffMetrics> f) {
-        return l.layer.metrics() == null ? null : finite(f.applyAsDouble(l.layer.metrics()));
     }
 
     private static Double finite(double v) {

@@ -20,6 +20,7 @@ import dev.layerdiff.diagnosis.Suspect;
 import dev.layerdiff.report.DiffColormap;
 import dev.layerdiff.report.ImageAxes;
 import dev.layerdiff.report.JsonReport;
+import dev.layerdiff.report.MetricField;
 import dev.layerdiff.report.TerminalTable;
 import dev.layerdiff.stats.DiffImage;
 import dev.layerdiff.stats.DiffMetrics;
@@ -77,6 +78,7 @@ final class PageData {
             g.writeBooleanField("passed", report.passed());
             g.writeStringField("verdictLine", TerminalTable.verdict(report, diagnosis));
             names(g, "groupNames", Group.values(), Group::jsonName);
+            metricFields(g);
             names(g, "statusNames", Status.values(), Status::jsonName);
             names(g, "roleNames", Role.values(), Role::jsonName);
             writeAnswer(g);
@@ -284,19 +286,23 @@ final class PageData {
             g.writeNull();
             return;
         }
-        // Without a finite pair the statistics of the difference are undefined (null), not 0, as in the JSON report.
-        boolean any = m.finitePairs() > 0;
+        // In the order metricFields() names (the script reads them by name): the metrics the JSON report
+        // writes, the position of max_abs in place of its flat index, and "inf" for the SQNR of equal data.
         g.writeStartArray();
-        number(g, any ? m.maxAbs() : Double.NaN);
-        shape(g, m.maxAbsIndex() < 0 ? null : Shapes.unravel(m.maxAbsIndex(), l.referenceShape()));
-        number(g, any ? m.meanAbs() : Double.NaN);
-        number(g, any ? m.maxRel() : Double.NaN);
-        number(g, any ? m.rmse() : Double.NaN);
-        number(g, any ? m.cosine() : Double.NaN);
-        if (any && m.sqnrDb() == Double.POSITIVE_INFINITY) g.writeString("inf");
-        else number(g, any ? m.sqnrDb() : Double.NaN);
-        g.writeNumber(m.mismatched());
-        g.writeNumber(m.finitePairs());
+        for (MetricField f : MetricField.values()) {
+            double v = f.value(l);
+            if (f == MetricField.MAX_ABS_INDEX) shape(g, m.maxAbsIndex() < 0 ? null : Shapes.unravel(m.maxAbsIndex(), l.referenceShape()));
+            else if (f.isCount()) g.writeNumber((long) v);
+            else if (f == MetricField.SQNR_DB && v == Double.POSITIVE_INFINITY) g.writeString("inf");
+            else number(g, v);
+        }
+        g.writeEndArray();
+    }
+
+    /** The names of a layer's metrics array, in its order. */
+    private static void metricFields(JsonGenerator g) throws IOException {
+        g.writeArrayFieldStart("metricFields");
+        for (MetricField f : MetricField.values()) g.writeString(f == MetricField.MAX_ABS_INDEX ? "max_abs_position" : f.jsonName());
         g.writeEndArray();
     }
 

@@ -14,6 +14,9 @@
   const D = JSON.parse(document.getElementById('layerdiff-data').textContent);
   const L = D.layers;
   const N = L.name.length;
+  // A layer's metrics are read by name: D.metricFields names the places of L.metrics[i].
+  const MF = {};
+  D.metricFields.forEach(function (name, k) { MF[name] = k; });
   const GROUP = D.groupNames, STATUS = D.statusNames, ROLE = D.roleNames;
   const COLOUR = {
     ok: '#2e7d32', noise: '#1f6fd1', introduced: '#c62828', inherited: '#ef8f00', diverged: '#c62828',
@@ -280,7 +283,7 @@
     let s = L.name[i] + '  ' + GROUP[L.group[i]] + ', ' + statusName(i) + (roleName(i) ? ', ' + roleName(i) : '')
       + '\nrelative error ' + (L.relativeError[i] == null ? 'undefined (no pair of finite values)' : fmt(L.relativeError[i]));
     if (L.units[i] != null) s += ' = ' + fmt(L.units[i]) + ' units';
-    if (m) s += ', max |d| ' + fmt(m[0]) + ', mismatched ' + m[7] + ' of ' + L.numel[i];
+    if (m) s += ', max |d| ' + fmt(m[MF.max_abs]) + ', mismatched ' + m[MF.mismatched] + ' of ' + L.numel[i];
     return s;
   }
 
@@ -330,8 +333,8 @@
         el('td', { class: 'status-' + statusName(i), text: statusName(i) }),
         el('td', { class: role ? 'role-' + role : '', text: role || '' }),
         el('td', { class: 'num', text: fmt(L.relativeError[i]) }), el('td', { class: 'num', text: fmt(L.units[i]) }),
-        el('td', { class: 'num', text: m ? fmt(m[0]) : '\u2013' }),
-        el('td', { class: 'num', text: m ? m[7] + ' / ' + L.numel[i] : '\u2013' })));
+        el('td', { class: 'num', text: m ? fmt(m[MF.max_abs]) : '\u2013' }),
+        el('td', { class: 'num', text: m ? m[MF.mismatched] + ' / ' + L.numel[i] : '\u2013' })));
     }
     document.getElementById('layer-count').textContent = tableRows.length
       ? 'rows ' + (from + 1) + '\u2013' + to + ' of ' + tableRows.length : 'no layer matches';
@@ -368,11 +371,13 @@
   function metricsCard(i) {
     const m = L.metrics[i], t = L.tolerance[i] == null ? null : L.tolerances[L.tolerance[i]], rows = [];
     if (m) {
-      rows.push(['max |d|', fmt(m[0]) + (m[1] ? ' at [' + m[1].join(', ') + ']' : '')], ['mean |d|', fmt(m[2])],
-        ['max |d| / |ref|', fmt(m[3])], ['rmse', fmt(m[4])], ['cosine', m[5] == null ? '\u2013' : m[5].toFixed(6)],
-        ['SQNR (dB)', m[6] === 'inf' ? '\u221e (identical)' : fmt(m[6])],
-        ['mismatched', m[7] + ' of ' + L.numel[i] + pct(m[7], L.numel[i])]);
-      if (m[8] < L.numel[i]) rows.push(['pairs not both finite', String(L.numel[i] - m[8])]);
+      const pos = m[MF.max_abs_position];
+      rows.push(['max |d|', fmt(m[MF.max_abs]) + (pos ? ' at [' + pos.join(', ') + ']' : '')], ['mean |d|', fmt(m[MF.mean_abs])],
+        ['max |d| / |ref|', fmt(m[MF.max_rel])], ['rmse', fmt(m[MF.rmse])],
+        ['cosine', m[MF.cosine] == null ? '\u2013' : m[MF.cosine].toFixed(6)],
+        ['SQNR (dB)', m[MF.sqnr_db] === 'inf' ? '\u221e (identical)' : fmt(m[MF.sqnr_db])],
+        ['mismatched', m[MF.mismatched] + ' of ' + L.numel[i] + pct(m[MF.mismatched], L.numel[i])]);
+      if (m[MF.finite_pairs] < L.numel[i]) rows.push(['pairs not both finite', String(L.numel[i] - m[MF.finite_pairs])]);
     } else {
       rows.push(['compared', 'no: ' + statusName(i).replace(/_/g, ' ')]);
     }

@@ -122,6 +122,9 @@ class HtmlReportBrowserTest {
         new WebDriverWait(driver, WAIT).until(ExpectedConditions.presenceOfElementLocated(
                 By.cssSelector("#detail canvas.diff[data-ready]")));
         assertThat(driver.findElement(By.id("detail-title")).getText()).startsWith("conv2");
+        // The metrics card reads the layer's metrics by name (D.metricFields): the worst element's position, the count off.
+        assertThat(driver.findElement(By.id("detail")).getText()).contains("max |d|").contains(" at [2, 1, 9, 0]")
+                .contains("2304 of 9216");
         assertThat(driver.findElements(By.cssSelector("#detail .hist .uplot canvas"))).hasSize(2);
         // Channels 0-3 of 16 are dead in every batch element: a quarter of the tiles is bright, the rest dark.
         double bright = ((Number) js("const c = document.querySelector('#detail canvas.diff');"
