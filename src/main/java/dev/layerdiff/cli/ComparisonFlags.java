@@ -15,6 +15,7 @@ import dev.layerdiff.pipeline.Comparison;
 import dev.layerdiff.report.JsonReport;
 import dev.layerdiff.report.PngWriter;
 import dev.layerdiff.report.TerminalTable;
+import dev.layerdiff.report.Verdicts;
 import dev.layerdiff.report.html.ArchiveSide;
 import dev.layerdiff.report.html.HtmlReport;
 import dev.layerdiff.report.html.ImagePick;
@@ -141,7 +142,7 @@ final class ComparisonFlags {
             if (html != null) page = page(c, report, diagnosis);
         }
         boolean colour = terminal.colour() && out != err;
-        if (quiet) out.println(TerminalTable.verdict(report, diagnosis));
+        if (quiet) out.println(Verdicts.line(report, diagnosis));
         else TerminalTable.print(report, diagnosis, out, colour);
         out.flush();
         if (!quiet) hint.ifPresent(h -> err.println("layerdiff: hint: " + h.describe()));

@@ -1,6 +1,9 @@
 package dev.layerdiff.diagnosis;
 
+import dev.layerdiff.archive.Archive;
 import dev.layerdiff.compare.Group;
+import dev.layerdiff.compare.LayerReport;
+import dev.layerdiff.compare.Report;
 import dev.layerdiff.engine.CompareBackend;
 import dev.layerdiff.stats.SideStats;
 import dev.layerdiff.stats.TensorSummary;
@@ -27,7 +30,44 @@ import java.util.Optional;
  * values that are all equal.
  */
 public final class HealthCheck {
+    /** The dead-unit test's second read per side of a comparison: this share of the bytes compared ... */
+    static final int BUDGET_DIVISOR = 20;
+    /** ... but at least this many bytes, so that small dumps are read whole. */
+    static final long MIN_BUDGET = 64L << 20;
+
     private HealthCheck() {}
+
+    /**
+     * Checks both sides of a comparison, from the statistics it already has, and returns the diagnosis
+     * with each side's health (named as the report names the two sides). The second read for dead units
+     * is held to a twentieth of the bytes compared per side (at least 64 MiB), so that the whole
+     * diagnosis stays a small share of the comparison ({@link Health#unread} counts what was left out).
+     */
+    public static Diagnosis ofBothSides(Diagnosis diagnosis, Report report, Archive ref, Archive cand, CompareBackend backend)
+            throws IOException {
+        Map<String, TensorSummary> refs = new HashMap<>(), cands = new HashMap<>();
+        for (LayerReport l : report.layers()) {
+            if (l.referenceStats() != null) refs.put(l.name(), new TensorSummary(l.referenceStats(), l.referenceHistogram()));
+            if (l.candidateStats() != null) cands.put(l.candidateName(), new TensorSummary(l.candidateStats(), l.candidateHistogram()));
+        }
+        long bytes = 0;
+        for (TensorEntry t : ref.tensors()) bytes += t.byteSize();
+        for (TensorEntry t : cand.tensors()) bytes += t.byteSize();
+        long budget = Math.max(MIN_BUDGET, bytes / BUDGET_DIVISOR);
+        return diagnosis.withHealth(side(report.reference(), ref, refs, backend, budget),
+                side(report.candidate(), cand, cands, backend, budget));
+    }
+
+    /** One side's health: the statistics the comparison has, and those of the tensors it did not compare. */
+    private static Health side(String name, Archive archive, Map<String, TensorSummary> known, CompareBackend backend, long budget)
+            throws IOException {
+        List<TensorEntry> tensors = archive.tensors();
+        List<TensorEntry> missing = tensors.stream().filter(t -> !known.containsKey(t.name())).toList();
+        List<TensorSummary> read = backend.summarize(missing);
+        Map<String, TensorSummary> all = new HashMap<>(known);
+        for (int i = 0; i < missing.size(); i++) all.put(missing.get(i).name(), read.get(i));
+        return check(name, tensors, tensors.stream().map(t -> all.get(t.name())).toList(), backend, budget);
+    }
 
     /** Checks one archive's tensors: summarizes each through the backend, then judges. */
     public static Health check(String archive, List<TensorEntry> tensors, CompareBackend backend) throws IOException {

@@ -4,7 +4,7 @@ import dev.layerdiff.stats.Histogram;
 import java.util.Arrays;
 
 /**
- * A kernel's per-thread histogram scratch: int counts indexed by a bin code, in {@value #LANES}
+ * A kernel's per-thread histogram scratch: int counts indexed by a bin code, in {@value #COPIES}
  * interleaved copies. Value histograms are concentrated in a few bins, so consecutive increments of
  * one array hit the same counter and serialize on store-to-load forwarding (about 5 cycles each);
  * rotating over independent copies lets them overlap. Counts are flushed into a {@link Histogram}
@@ -30,9 +30,9 @@ public final class BinCounts {
     /** Distance between the interleaved copies (padded past the 260 codes). */
     public static final int STRIDE = 264;
     /** Interleaved copies. */
-    public static final int LANES = 4;
+    public static final int COPIES = 4;
 
-    private final int[] counts = new int[STRIDE * LANES];
+    private final int[] counts = new int[STRIDE * COPIES];
 
     /** The code of a value, binned exactly as {@link Histogram#add(double)} does. */
     public static int codeOf(double x) {
@@ -99,7 +99,7 @@ public final class BinCounts {
         int[] h = counts;
         for (int b = 0; b < Histogram.BINS; b++) {
             long pos = 0, neg = 0;
-            for (int l = 0; l < LANES; l++) {
+            for (int l = 0; l < COPIES; l++) {
                 pos += h[l * STRIDE + b];
                 neg += h[l * STRIDE + NEGATIVE + b];
             }
@@ -108,7 +108,7 @@ public final class BinCounts {
         }
         long[] special = new long[4];
         for (int s = 0; s < 4; s++) {
-            for (int l = 0; l < LANES; l++) special[s] += h[l * STRIDE + ZERO + s];
+            for (int l = 0; l < COPIES; l++) special[s] += h[l * STRIDE + ZERO + s];
         }
         target.addSpecial(special[0], special[1], special[2], special[3]);
     }

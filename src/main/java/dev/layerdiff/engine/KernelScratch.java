@@ -26,7 +26,7 @@ public final class KernelScratch {
     public final BinCounts dBins = new BinCounts();
     /** Codes counted once for both sides (blocks where every ref code equals its cand code). */
     public final BinCounts bothBins = new BinCounts();
-    /** Vector lanes stored for a scalar reduction (see SimdKernel). */
+    /** SIMD vector lanes (elements of one vector, not BinCounts copies nor CUDA staging lanes) stored for a scalar reduction (see SimdKernel). */
     public final double[] lanes = new double[64];
     /** Int vector lanes stored for a scalar reduction. */
     public final int[] intLanes = new int[64];

@@ -68,8 +68,7 @@ public final class PairJob {
     }
 
     private void complete() {
-        PairPartial all = newPartial(null);
-        for (PairPartial p : parts) all.merge(p);
+        PairPartial all = PairPartial.merged(task.rtol(), task.atol(), task.equalNan(), java.util.Arrays.asList(parts));
         DiffImage picture;
         try {
             // Only a diverged pair gets an image: the others would cost up to 4 MiB each for nothing.

@@ -50,6 +50,16 @@ public final class PairPartial implements Serializable {
         this.image = image;
     }
 
+    /**
+     * A pair's chunk partials folded in chunk order into a fresh partial (without an image): the same
+     * bits however and wherever the chunks ran.
+     */
+    public static PairPartial merged(double rtol, double atol, boolean equalNan, Iterable<PairPartial> inOrder) {
+        PairPartial all = new PairPartial(rtol, atol, equalNan, null);
+        for (PairPartial p : inOrder) all.merge(p);
+        return all;
+    }
+
     /** Folds the partial of the next chunk (higher indices) into this one. */
     public void merge(PairPartial o) {
         ref.merge(o.ref);

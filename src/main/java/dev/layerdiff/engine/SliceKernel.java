@@ -267,13 +267,7 @@ public final class SliceKernel {
                 flipD2 += flip ? d * d : 0;
             }
             if (check != 0) return false;
-            this.d2 = d2;
-            this.x2 = x2;
-            this.off = off;
-            this.gross = gross;
-            this.flips = flips;
-            this.flipD2 = flipD2;
-            this.nonfinite = 0;
+            store(d2, x2, flipD2, off, gross, flips, 0);
             return true;
         }
 
@@ -302,12 +296,16 @@ public final class SliceKernel {
                     nonfinite++;
                 }
             }
+            store(d2, x2, flipD2, off, gross, flips, nonfinite);
+        }
+
+        private void store(double d2, double x2, double flipD2, long off, long gross, long flips, long nonfinite) {
             this.d2 = d2;
             this.x2 = x2;
+            this.flipD2 = flipD2;
             this.off = off;
             this.gross = gross;
             this.flips = flips;
-            this.flipD2 = flipD2;
             this.nonfinite = nonfinite;
         }
     }

@@ -4,6 +4,7 @@ import dev.layerdiff.compare.PairingPlan;
 import dev.layerdiff.engine.PairPartial;
 import dev.layerdiff.stats.PairResult;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -27,12 +28,11 @@ public final class ChunkPartial implements Serializable {
      * @throws IllegalArgumentException if a chunk is missing (null)
      */
     public static PairResult merge(PairingPlan.Pair row, boolean equalNan, List<ChunkPartial> inOrder) {
-        PairPartial all = new PairPartial(row.tolerance().rtol(), row.tolerance().atol(), equalNan, null);
+        List<PairPartial> parts = new ArrayList<>(inOrder.size());
         for (int k = 0; k < inOrder.size(); k++) {
-            ChunkPartial p = inOrder.get(k);
-            if (p == null) throw new IllegalArgumentException("chunk " + k + " of " + row.name() + " is missing");
-            all.merge(p.partial);
+            if (inOrder.get(k) == null) throw new IllegalArgumentException("chunk " + k + " of " + row.name() + " is missing");
+            parts.add(inOrder.get(k).partial);
         }
-        return all.toResult(null);
+        return PairPartial.merged(row.tolerance().rtol(), row.tolerance().atol(), equalNan, parts).toResult(null);
     }
 }

@@ -11,7 +11,7 @@ import dev.layerdiff.compare.PairingHint;
 import dev.layerdiff.compare.PairingPlan;
 import dev.layerdiff.compare.Progress;
 import dev.layerdiff.compare.Report;
-import dev.layerdiff.diagnosis.ComparisonHealth;
+import dev.layerdiff.diagnosis.HealthCheck;
 import dev.layerdiff.diagnosis.Diagnoser;
 import dev.layerdiff.diagnosis.Diagnosis;
 import dev.layerdiff.diagnosis.Precision;
@@ -179,7 +179,7 @@ public final class Comparison implements Closeable {
         return guarded(() -> {
             Referee gold = referee == null ? null : referee(referee);
             Diagnosis d = new Diagnoser(precision, SliceSource.of(backend, plan, reference, candidate, options), gold).diagnose(judged);
-            return ComparisonHealth.of(d, judged, reference, candidate, backend);
+            return HealthCheck.ofBothSides(d, judged, reference, candidate, backend);
         });
     }
 

@@ -6,7 +6,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-import dev.layerdiff.diagnosis.ComparisonHealth;
+import dev.layerdiff.diagnosis.HealthCheck;
 import dev.layerdiff.diagnosis.Diagnoser;
 import dev.layerdiff.diagnosis.SliceSource;
 import dev.layerdiff.engine.PairPartial;
@@ -23,7 +23,7 @@ class CoreUseRulesTest {
 
     @Test
     void theJobDrivesThePipelineNotItsStages() {
-        noClasses().should().dependOnClassesThat().belongToAnyOf(Diagnoser.class, SliceSource.class, ComparisonHealth.class)
+        noClasses().should().dependOnClassesThat().belongToAnyOf(Diagnoser.class, SliceSource.class, HealthCheck.class)
                 .because("pipeline.Comparison sequences the diagnosis for every front end").check(SPARK);
     }
 

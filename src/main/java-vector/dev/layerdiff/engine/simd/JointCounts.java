@@ -13,7 +13,7 @@ final class JointCounts {
     /** Calls with fewer elements count per histogram: the flush scans the whole table. */
     static final int MIN_ELEMENTS = 1 << 16;
     private static final int ROW = BinCounts.STRIDE;
-    private static final int COPY = 260 * ROW;
+    private static final int COPY = BinCounts.CODES * ROW;
     private static final ThreadLocal<JointCounts> LOCAL = ThreadLocal.withInitial(JointCounts::new);
 
     private final int[] cells = new int[2 * COPY];
@@ -34,11 +34,11 @@ final class JointCounts {
     /** Adds row sums to {@code values} (both sides), column sums to {@code diffs}, and clears. */
     void flushInto(BinCounts values, BinCounts diffs) {
         final int[] h = cells;
-        for (int v = 0; v < 260; v++) {
+        for (int v = 0; v < BinCounts.CODES; v++) {
             int row = 0;
             for (int copy = 0; copy < 2 * COPY; copy += COPY) {
                 int base = copy + v * ROW;
-                for (int d = 0; d < 260; d++) {
+                for (int d = 0; d < BinCounts.CODES; d++) {
                     int x = h[base + d];
                     if (x != 0) {
                         row += x;

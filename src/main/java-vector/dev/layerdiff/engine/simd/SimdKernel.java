@@ -7,6 +7,7 @@ import dev.layerdiff.engine.KernelScratch;
 import dev.layerdiff.engine.PairPartial;
 import dev.layerdiff.engine.ScalarKernel;
 import dev.layerdiff.engine.SidePartial;
+import dev.layerdiff.stats.Histogram;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.DoubleVector;
@@ -35,6 +36,12 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code SUM_RELATIVE_TOLERANCE}. Sums use FMA where it saves an operation, which only lowers error.
  */
 public final class SimdKernel implements CpuKernel {
+    /** The highest exponent bin (Histogram's): larger exponents clamp to it. */
+    private static final int TOP_BIN = Histogram.BINS - 1;
+    /** A double's biased exponent field minus this is its bin: bias 1023, bins from 2^MIN_EXPONENT. */
+    private static final int DOUBLE_BIAS_TO_BIN = 1023 + Histogram.MIN_EXPONENT;
+    /** The same for a float's exponent field (bias 127). */
+    private static final int FLOAT_BIAS_TO_BIN = 127 + Histogram.MIN_EXPONENT;
     private static final VectorSpecies<Integer> I256 = IntVector.SPECIES_256;
     private static final VectorSpecies<Integer> I128 = IntVector.SPECIES_128;
     private static final VectorSpecies<Float> F128 = FloatVector.SPECIES_128;
@@ -167,9 +174,9 @@ public final class SimdKernel implements CpuKernel {
             absMax = absMax.max(ra).max(ca);
             // Written out, not in helper methods: once a helper is compiled on its own, C2 refuses to
             // inline it ("callee is too large") and every vector crossing the call is boxed.
-            IntVector rc = ra.lanewise(VectorOperators.LSHR, 23).sub(63).max(0).min(127)
+            IntVector rc = ra.lanewise(VectorOperators.LSHR, 23).sub(FLOAT_BIAS_TO_BIN).max(0).min(TOP_BIN)
                     .or(rb.lanewise(VectorOperators.LSHR, 24).and(0x80)).blend(BinCounts.ZERO, ra.eq(0));
-            IntVector cc = ca.lanewise(VectorOperators.LSHR, 23).sub(63).max(0).min(127)
+            IntVector cc = ca.lanewise(VectorOperators.LSHR, 23).sub(FLOAT_BIAS_TO_BIN).max(0).min(TOP_BIN)
                     .or(cb.lanewise(VectorOperators.LSHR, 24).and(0x80)).blend(BinCounts.ZERO, ca.eq(0));
             codeDiff = codeDiff.or(rc.lanewise(VectorOperators.XOR, cc));
             rc.intoArray(rCodes, i);
@@ -286,9 +293,9 @@ public final class SimdKernel implements CpuKernel {
             mism = mism.add(zero.blend(one, ad.compare(VectorOperators.GT, tol)));
             // |d| code; |d| is finite here, and 0 for an equal pair.
             LongVector lb = ad.reinterpretAsLongs();
-            LongVector code = lb.lanewise(VectorOperators.LSHR, 52).sub(959);
+            LongVector code = lb.lanewise(VectorOperators.LSHR, 52).sub(DOUBLE_BIAS_TO_BIN);
             code = code.blend(0, code.compare(VectorOperators.LT, 0));
-            code = code.blend(127, code.compare(VectorOperators.GT, 127));
+            code = code.blend(TOP_BIN, code.compare(VectorOperators.GT, TOP_BIN));
             code = code.blend(BinCounts.ZERO, lb.eq(0));
             code.intoArray(dCodes, i);
             ad.intoArray(keys, i);
@@ -360,7 +367,7 @@ public final class SimdKernel implements CpuKernel {
             IntVector abs = b.and(0x7FFFFFFF);
             IntVector e = abs.lanewise(VectorOperators.LSHR, 23);
             IntVector sign = b.lanewise(VectorOperators.LSHR, 31);
-            IntVector code = e.sub(63).max(0).min(127).or(sign.lanewise(VectorOperators.LSHL, 7));
+            IntVector code = e.sub(FLOAT_BIAS_TO_BIN).max(0).min(TOP_BIN).or(sign.lanewise(VectorOperators.LSHL, 7));
             VectorMask<Integer> nonFinite = e.eq(255);
             VectorMask<Integer> inf = abs.eq(FLOAT_INF);
             code = code.blend(BinCounts.ZERO, abs.eq(0));
@@ -422,9 +429,9 @@ public final class SimdKernel implements CpuKernel {
             DoubleVector a = ad.blend(zero, eq);
             LongVector lb = a.reinterpretAsLongs().and(Long.MAX_VALUE);
             // Compare-and-blend, not min/max: AVX2 has no 64-bit min/max, and C2 falls back to Java for them.
-            LongVector code = lb.lanewise(VectorOperators.LSHR, 52).sub(959);
+            LongVector code = lb.lanewise(VectorOperators.LSHR, 52).sub(DOUBLE_BIAS_TO_BIN);
             code = code.blend(0, code.compare(VectorOperators.LT, 0));
-            code = code.blend(127, code.compare(VectorOperators.GT, 127));
+            code = code.blend(TOP_BIN, code.compare(VectorOperators.GT, TOP_BIN));
             code = code.blend(BinCounts.ZERO, lb.eq(0));
             code = code.blend(BinCounts.POS_INF, lb.eq(DOUBLE_INF));
             code = code.blend(BinCounts.NAN, lb.compare(VectorOperators.GT, DOUBLE_INF));

@@ -21,7 +21,7 @@ import dev.layerdiff.report.DiffColormap;
 import dev.layerdiff.report.ImageAxes;
 import dev.layerdiff.report.JsonReport;
 import dev.layerdiff.report.MetricField;
-import dev.layerdiff.report.TerminalTable;
+import dev.layerdiff.report.Verdicts;
 import dev.layerdiff.stats.DiffImage;
 import dev.layerdiff.stats.DiffMetrics;
 import dev.layerdiff.stats.Histogram;
@@ -76,7 +76,7 @@ final class PageData {
             g.writeStringField("candidate", report.candidate());
             g.writeStringField("backend", report.backend());
             g.writeBooleanField("passed", report.passed());
-            g.writeStringField("verdictLine", TerminalTable.verdict(report, diagnosis));
+            g.writeStringField("verdictLine", Verdicts.line(report, diagnosis));
             names(g, "groupNames", Group.values(), Group::jsonName);
             metricFields(g);
             names(g, "statusNames", Status.values(), Status::jsonName);
@@ -110,7 +110,7 @@ final class PageData {
             layerRef(g, "firstDivergence", first.get(group) == null ? null : first.get(group).name());
             if (gd != null) {
                 g.writeStringField("verdict", gd.verdict().jsonName());
-                g.writeStringField("words", TerminalTable.describe(gd));
+                g.writeStringField("words", Verdicts.describe(gd));
                 layerRef(g, "introducedAt", gd.introducedAt());
                 number(g, "floor", gd.noiseFloor());
                 g.writeArrayFieldStart("suspects");
