@@ -14,7 +14,7 @@ import java.util.Arrays;
  * them against it): {@code 0..127} positive bins, {@link #NEGATIVE}{@code ..255} negative bins (bin =
  * exponent + 64, clamped), then {@link #ZERO}, {@link #NAN}, {@link #POS_INF}, {@link #NEG_INF}.
  */
-public final class BinCounts {
+final class BinCounts {
     /** Code of the first negative bin (bit 7: a bin's sign). */
     public static final int NEGATIVE = Histogram.BINS;
     /** Code of a zero of either sign. */

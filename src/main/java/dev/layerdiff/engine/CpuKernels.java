@@ -25,7 +25,7 @@ public final class CpuKernels {
     /** System property: {@code true} (require the native kernel), {@code false} (never) or unset. */
     public static final String NATIVE_PROPERTY = "layerdiff.native";
     static final String VECTOR_MODULE = "jdk.incubator.vector";
-    static final String SIMD_CLASS = "dev.layerdiff.engine.simd.SimdKernel";
+    static final String SIMD_CLASS = "dev.layerdiff.engine.SimdKernel";
     static final String NATIVE_CLASS = "dev.layerdiff.engine.nativecpu.NativeKernel";
 
     private static final Logger LOG = Logger.getLogger(CpuKernels.class.getName());

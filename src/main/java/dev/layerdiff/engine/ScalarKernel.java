@@ -7,7 +7,7 @@ import java.nio.ByteBuffer;
  * The reference kernel: decodes a block to double, then one plain loop per block. Handles every
  * dtype and byte order; the SIMD kernel defers to it for everything but its hot cases and for tails.
  */
-public final class ScalarKernel implements CpuKernel {
+final class ScalarKernel implements CpuKernel {
 
     @Override
     public String name() {

@@ -1,6 +1,5 @@
-package dev.layerdiff.engine.simd;
+package dev.layerdiff.engine;
 
-import dev.layerdiff.engine.BinCounts;
 
 /**
  * Per-thread joint counts of (value code, |d| code) for blocks where the ref and cand value codes agree

@@ -1,12 +1,6 @@
-package dev.layerdiff.engine.simd;
+package dev.layerdiff.engine;
 
 import dev.layerdiff.tensor.DType;
-import dev.layerdiff.engine.BinCounts;
-import dev.layerdiff.engine.CpuKernel;
-import dev.layerdiff.engine.KernelScratch;
-import dev.layerdiff.engine.PairPartial;
-import dev.layerdiff.engine.ScalarKernel;
-import dev.layerdiff.engine.SidePartial;
 import dev.layerdiff.stats.Histogram;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -35,7 +29,7 @@ import jdk.incubator.vector.VectorSpecies;
  * bounded by (terms per partial sum + blocks per chunk + chunks) * 2^-53 ~ 2^11 * 2^-53, far inside
  * {@code SUM_RELATIVE_TOLERANCE}. Sums use FMA where it saves an operation, which only lowers error.
  */
-public final class SimdKernel implements CpuKernel {
+final class SimdKernel implements CpuKernel {
     /** The highest exponent bin (Histogram's): larger exponents clamp to it. */
     private static final int TOP_BIN = Histogram.BINS - 1;
     /** A double's biased exponent field minus this is its bin: bias 1023, bins from 2^MIN_EXPONENT. */
