@@ -175,10 +175,12 @@ public final class TerminalTable {
             String detail = l.status() == Status.SHAPE_MISMATCH ? "" : "-";
             return new String[] {display(l), l.status().jsonName(), detail, detail, detail, detail, detail};
         }
+        // The metrics as MetricField reads them for every report; undefined without a finite pair: "-".
         boolean anyFinite = m.finitePairs() > 0;
-        return new String[] {display(l), l.status().jsonName(), anyFinite ? num(m.maxAbs()) : "-",
-                anyFinite ? num(m.maxRel()) : "-", anyFinite ? String.format(Locale.ROOT, "%.6f", m.cosine()) : "-",
-                m.mismatched() + "/" + l.numel(), worstAt(l, m)};
+        return new String[] {display(l), l.status().jsonName(), anyFinite ? num(MetricField.MAX_ABS.value(l)) : "-",
+                anyFinite ? num(MetricField.MAX_REL.value(l)) : "-",
+                anyFinite ? String.format(Locale.ROOT, "%.6f", MetricField.COSINE.value(l)) : "-",
+                (long) MetricField.MISMATCHED.value(l) + "/" + l.numel(), worstAt(l, m)};
     }
 
     /** The position of max_abs as indices, {@code [2,1,9,0]}: where to look first. */
