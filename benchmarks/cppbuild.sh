@@ -1,7 +1,8 @@
 #!/bin/bash
-# Builds the benchmarks' CUDA timers (native/cuda_timers.cu, which compiles the production kernels in
-# with it) into cppbuild/<platform>/lib/liblayerdiff_cuda_timers.a, where the JavaCPP Maven plugin links
-# the JNI glue of dev.layerdiff.benchmarks.CudaTimers against it. Run by Maven at `initialize` where
+# Builds the benchmarks' CUDA timers (native/cuda_timers.cu) into cppbuild/<platform>/lib/
+# liblayerdiff_cuda_timers.a, where the JavaCPP Maven plugin links the JNI glue of
+# dev.layerdiff.benchmarks.CudaTimers against it and against the production kernels' own static library
+# (../cppbuild/<platform>/lib/liblayerdiff_cuda.a, built by the project's cppbuild.sh). Run by Maven at `initialize` where
 # nvcc is (the `cuda-timers` profile of pom.xml); by hand: ./cppbuild.sh [platform].
 # LAYERDIFF_CUDA_ARCHS overrides the target GPUs, as for the project's own cppbuild.sh.
 set -eu
@@ -31,7 +32,7 @@ case "$PLATFORM" in
         for a in $ARCHS; do GENCODE+=(-gencode "arch=compute_$a,code=sm_$a"); done
         LAST=${ARCHS##* }
         GENCODE+=(-gencode "arch=compute_$LAST,code=compute_$LAST")
-        # The flags of the production kernels (../cppbuild.sh): the timed code must be the same code.
+        # The production kernels come linked from their own library: the timed code is the same code.
         "$CUDA_HOME/bin/nvcc" -std=c++17 -O3 -Xcompiler -fPIC -fmad=false "${GENCODE[@]}" \
             -I"$ROOT/../src/main/native/include" -c "$ROOT/native/cuda_timers.cu" -o "$OUT/obj/cuda_timers.o"
         ar rcs "$LIB" "$OUT/obj/cuda_timers.o"

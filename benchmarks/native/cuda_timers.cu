@@ -1,10 +1,13 @@
-// The GPU benchmarks' timers (see cuda_timers.h). This file compiles the production kernels in with it
-// (one translation unit), so it can time a lane's stream without the production library exporting
-// anything for benchmarks. The copy of the CUDA runtime linked here shares the process's primary
-// context with the production library's, so device addresses pass between them.
+// The GPU benchmarks' timers (see cuda_timers.h). They time the production library's own kernels,
+// linked from its static library (liblayerdiff_cuda.a, built by the project's cppbuild.sh), through its
+// public entry points: a lane's stream comes from ld_cuda_lane_stream. The copy of the CUDA runtime
+// linked here shares the process's primary context with the production library's, so device addresses
+// pass between them.
 #include "cuda_timers.h"
 
-#include "../../src/main/native/cuda/layerdiff_cuda.cu"
+#include <cuda_runtime.h>
+#include <stdlib.h>
+#include <string.h>
 
 namespace {
 
@@ -74,8 +77,7 @@ int ldb_time_compare(int device, int64_t ref, int ref_type, int64_t cand, int ca
     int64_t lane = 0;
     int e = ld_cuda_lane_create(device, 0, &lane);
     if (e != 0) return e;
-    Lane *s = lane_of_handle(lane);
-    e = time_median(s->stream, reps, ms, [&] {
+    e = time_median(static_cast<cudaStream_t>(ld_cuda_lane_stream(lane)), reps, ms, [&] {
         return ld_cuda_lane_compare_device(lane, ref, ref_type, 0, cand, cand_type, 0, n, 0, 1.3e-6, 1e-5, 0, nullptr);
     });
     ld_cuda_lane_destroy(lane);

@@ -706,6 +706,10 @@ void ld_cuda_lane_destroy(int64_t lane) {
     if (lane) release(lane_of_handle(lane));
 }
 
+void *ld_cuda_lane_stream(int64_t lane) {
+    return lane ? static_cast<void *>(lane_of_handle(lane)->stream) : nullptr;
+}
+
 char *ld_cuda_lane_host(int64_t lane, int side) {
     Lane *s = lane_of_handle(lane);
     return side == 0 ? s->h_ref : s->h_cand;

@@ -42,6 +42,8 @@ int64_t ld_cuda_pair_size(void);
  */
 int ld_cuda_lane_create(int device, int64_t bytes, int64_t *lane);
 void ld_cuda_lane_destroy(int64_t lane);
+/* The CUDA stream a lane enqueues on (a cudaStream_t, as void *): for tools that time work around it. */
+void *ld_cuda_lane_stream(int64_t lane);
 /* The pinned host buffer of a side (0: reference, 1: candidate), bytes long. */
 char *ld_cuda_lane_host(int64_t lane, int side);
 /* The lane's result: valid after ld_cuda_lane_wait returned 0. */

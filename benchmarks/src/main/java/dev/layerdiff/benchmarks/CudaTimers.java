@@ -12,7 +12,7 @@ import org.bytedeco.javacpp.annotation.Platform;
  * naming the CUDA error.
  */
 @Platform(value = "linux-x86_64", include = "cuda_timers.h",
-        link = {"pthread", "rt", "dl", "cudart_static", "layerdiff_cuda_timers"})
+        link = {"pthread", "rt", "dl", "cudart_static", "layerdiff_cuda", "layerdiff_cuda_timers"})
 final class CudaTimers {
     private CudaTimers() {}
 
