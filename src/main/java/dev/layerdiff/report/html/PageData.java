@@ -1,9 +1,9 @@
 package dev.layerdiff.report.html;
 
+import static dev.layerdiff.report.html.PageEncoders.*;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.SerializableString;
-import com.fasterxml.jackson.core.io.CharacterEscapes;
 import dev.layerdiff.Version;
 import dev.layerdiff.compare.Group;
 import dev.layerdiff.compare.LayerReport;
@@ -17,40 +17,29 @@ import dev.layerdiff.diagnosis.Health;
 import dev.layerdiff.diagnosis.LayerDiagnosis;
 import dev.layerdiff.diagnosis.Role;
 import dev.layerdiff.diagnosis.Suspect;
-import dev.layerdiff.report.DiffColormap;
 import dev.layerdiff.report.ImageAxes;
 import dev.layerdiff.report.JsonReport;
-import dev.layerdiff.report.MetricField;
 import dev.layerdiff.report.Verdicts;
 import dev.layerdiff.stats.DiffImage;
-import dev.layerdiff.stats.DiffMetrics;
-import dev.layerdiff.stats.Histogram;
 import dev.layerdiff.stats.ImageLayout;
-import dev.layerdiff.stats.SideStats;
 import dev.layerdiff.stats.SliceStats;
 import dev.layerdiff.tensor.DType;
-import dev.layerdiff.tensor.Shapes;
 import java.io.IOException;
 import java.io.Writer;
-import java.math.BigDecimal;
-import java.math.MathContext;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Function;
 
 /**
  * The page's data, one JSON object written once into the page: the answer, the environment, and every
  * layer as columns (one array per field, indexed by the layer's position in the report), so that 10,000
  * layers cost a few numbers each rather than an object each. The script renders what is asked for from it.
- * Numbers carry {@value #DIGITS} significant digits (what the page shows); non-finite ones are null.
+ * Numbers carry {@value PageEncoders#DIGITS} significant digits (what the page shows); non-finite ones are null.
  */
 final class PageData {
-    private static final int DIGITS = 5;
-    private static final MathContext ROUND = new MathContext(DIGITS);
     private static final JsonFactory FACTORY = new JsonFactory().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
 
     private final ReportPage page;
@@ -279,96 +268,10 @@ final class PageData {
         g.writeEndObject();
     }
 
-    /** [max_abs, max_abs position, mean_abs, max_rel, rmse, cosine, sqnr_db, mismatched, finite pairs], or null. */
-    private static void metrics(JsonGenerator g, LayerReport l) throws IOException {
-        DiffMetrics m = l.metrics();
-        if (m == null) {
-            g.writeNull();
-            return;
-        }
-        // In the order metricFields() names (the script reads them by name): the metrics the JSON report
-        // writes, the position of max_abs in place of its flat index, and "inf" for the SQNR of equal data.
-        g.writeStartArray();
-        for (MetricField f : MetricField.values()) {
-            double v = f.value(l);
-            if (f == MetricField.MAX_ABS_INDEX) shape(g, m.maxAbsIndex() < 0 ? null : Shapes.unravel(m.maxAbsIndex(), l.referenceShape()));
-            else if (f.isCount()) g.writeNumber((long) v);
-            else if (f == MetricField.SQNR_DB && v == Double.POSITIVE_INFINITY) g.writeString("inf");
-            else number(g, v);
-        }
-        g.writeEndArray();
-    }
 
-    /** The names of a layer's metrics array, in its order. */
-    private static void metricFields(JsonGenerator g) throws IOException {
-        g.writeArrayFieldStart("metricFields");
-        for (MetricField f : MetricField.values()) g.writeString(f == MetricField.MAX_ABS_INDEX ? "max_abs_position" : f.jsonName());
-        g.writeEndArray();
-    }
 
-    /** [count, finite, nan, +inf, -inf, min, max, mean, std, zero fraction], or null. */
-    private static void stats(JsonGenerator g, SideStats s) throws IOException {
-        if (s == null) {
-            g.writeNull();
-            return;
-        }
-        g.writeStartArray();
-        g.writeNumber(s.count());
-        g.writeNumber(s.finite());
-        g.writeNumber(s.nan());
-        g.writeNumber(s.posInf());
-        g.writeNumber(s.negInf());
-        number(g, s.min());
-        number(g, s.max());
-        number(g, s.mean());
-        number(g, s.std());
-        number(g, s.zeroFraction());
-        g.writeEndArray();
-    }
 
-    /**
-     * [lowest exponent, negative counts, positive counts, zero, nan, +inf, -inf] over the non-empty range of
-     * exponents: {@code negative[i]} counts values in -[2^(lowest+i), 2^(lowest+i+1)); null if absent.
-     */
-    private static void histogram(JsonGenerator g, Histogram h) throws IOException {
-        if (h == null) {
-            g.writeNull();
-            return;
-        }
-        int lo = Histogram.BINS, hi = -1;
-        for (int i = 0; i < Histogram.BINS; i++) {
-            if (h.negative(i) != 0 || h.positive(i) != 0) {
-                lo = Math.min(lo, i);
-                hi = i;
-            }
-        }
-        g.writeStartArray();
-        g.writeNumber(hi < 0 ? 0 : lo + Histogram.MIN_EXPONENT);
-        g.writeStartArray();
-        for (int i = lo; i <= hi; i++) g.writeNumber(h.negative(i));
-        g.writeEndArray();
-        g.writeStartArray();
-        for (int i = lo; i <= hi; i++) g.writeNumber(h.positive(i));
-        g.writeEndArray();
-        g.writeNumber(h.zero());
-        g.writeNumber(h.nan());
-        g.writeNumber(h.posInf());
-        g.writeNumber(h.negInf());
-        g.writeEndArray();
-    }
 
-    /** [dim, relative error per index, mismatched per index]. */
-    private static void slices(JsonGenerator g, SliceStats s) throws IOException {
-        g.writeStartArray();
-        g.writeNumber(s.dim());
-        g.writeStartArray();
-        for (int i = 0; i < s.size(); i++) number(g, s.relativeError(i));
-        g.writeEndArray();
-        g.writeStartArray();
-        for (long m : s.mismatched()) g.writeNumber(m);
-        g.writeEndArray();
-        g.writeEndArray();
-    }
 
     /**
      * Images by layer index: the levels PNG, its geometry in the {@link DiffImage}'s pixels and in
@@ -420,19 +323,6 @@ final class PageData {
         g.writeNumberField("imageLimit", ImagePick.MAX_IMAGES);
     }
 
-    /** The colour map's table and its special colours, so the page colours images as the PNGs are coloured. */
-    private static void writeColours(JsonGenerator g) throws IOException {
-        g.writeObjectFieldStart("colours");
-        g.writeNumberField("levels", PageImage.LEVELS);
-        g.writeNumberField("nonFiniteLevel", PageImage.NON_FINITE);
-        g.writeNumberField("paddingLevel", PageImage.PADDING);
-        g.writeStringField("nonFinite", hex(DiffColormap.NON_FINITE));
-        g.writeStringField("padding", hex(DiffColormap.PADDING));
-        g.writeArrayFieldStart("map");
-        for (int i = 0; i < 256; i++) g.writeString(hex(DiffColormap.colour(i / 255.0)));
-        g.writeEndArray();
-        g.writeEndObject();
-    }
 
     private LayerDiagnosis diagnosis(LayerReport l) {
         return diagnosis == null ? null : diagnosis.layers().get(l.name());
@@ -455,74 +345,13 @@ final class PageData {
         else g.writeNumberField(field, i);
     }
 
-    private static <T> void names(JsonGenerator g, String field, T[] values, Function<T, String> name) throws IOException {
-        g.writeFieldName(field);
-        names(g, values, name);
-    }
 
-    private static <T> void names(JsonGenerator g, T[] values, Function<T, String> name) throws IOException {
-        g.writeStartArray();
-        for (T v : values) g.writeString(name.apply(v));
-        g.writeEndArray();
-    }
 
-    private static void ordinal(JsonGenerator g, Enum<?> e) throws IOException {
-        if (e == null) g.writeNull();
-        else g.writeNumber(e.ordinal());
-    }
 
-    private static void strings(JsonGenerator g, String field, List<String> values) throws IOException {
-        if (values == null) {
-            g.writeNullField(field);
-            return;
-        }
-        g.writeArrayFieldStart(field);
-        for (String v : values) g.writeString(v);
-        g.writeEndArray();
-    }
 
-    private static void shape(JsonGenerator g, String field, long[] shape) throws IOException {
-        g.writeFieldName(field);
-        shape(g, shape);
-    }
 
-    private static void shape(JsonGenerator g, long[] shape) throws IOException {
-        if (shape == null) {
-            g.writeNull();
-            return;
-        }
-        g.writeStartArray();
-        for (long d : shape) g.writeNumber(d);
-        g.writeEndArray();
-    }
 
-    private static void number(JsonGenerator g, String field, double v) throws IOException {
-        g.writeFieldName(field);
-        number(g, v);
-    }
 
-    private static void number(JsonGenerator g, double v) throws IOException {
-        if (!Double.isFinite(v)) g.writeNull();
-        else if (v == 0) g.writeNumber(0);
-        else g.writeNumber(new BigDecimal(v).round(ROUND).stripTrailingZeros().toString());
-    }
 
-    private static String hex(int rgba) { return String.format("#%06x", rgba >>> 8); }
 
-    /** Escapes what could end the script element the data sits in, or open a comment or entity there. */
-    private static final class ScriptSafe extends CharacterEscapes {
-        private final int[] escapes = CharacterEscapes.standardAsciiEscapesForJSON();
-
-        ScriptSafe() {
-            escapes['<'] = CharacterEscapes.ESCAPE_STANDARD;
-            escapes['>'] = CharacterEscapes.ESCAPE_STANDARD;
-            escapes['&'] = CharacterEscapes.ESCAPE_STANDARD;
-        }
-
-        @Override
-        public int[] getEscapeCodesForAscii() { return escapes; }
-
-        @Override
-        public SerializableString getEscapeSequence(int ch) { return null; }
-    }
 }
