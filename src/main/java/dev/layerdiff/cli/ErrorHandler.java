@@ -27,6 +27,9 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     }
 
     static String message(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError oom) return outOfMemory(oom);
+        }
         if (ex instanceof UncheckedIOException u) ex = u.getCause();
         if (ex instanceof NoSuchFileException e) return e.getFile() + ": no such file or directory";
         if (ex instanceof AccessDeniedException e) return e.getFile() + ": permission denied";
@@ -38,5 +41,19 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
             return ex.getMessage() != null ? ex.getMessage() : ex.toString();
         }
         return "internal error: " + ex + " (run with --verbose for the stack trace, and please report it)";
+    }
+
+    /**
+     * Running out of memory is a limit, not a verdict: one line that says which memory and how to give
+     * more (the launcher passes LAYERDIFF_JAVA_OPTS to the JVM), never exit 1, which means "diverged".
+     */
+    static String outOfMemory(OutOfMemoryError e) {
+        String what = String.valueOf(e.getMessage());
+        if (what.contains("Direct buffer")) {
+            return "out of memory: direct buffer memory is exhausted; give the JVM more with"
+                    + " LAYERDIFF_JAVA_OPTS=-XX:MaxDirectMemorySize=4g (or a larger -Xmx, which it follows by default)";
+        }
+        return String.format("out of memory: the Java heap of %d MiB is too small for this comparison (%s); give it more with"
+                + " LAYERDIFF_JAVA_OPTS=-Xmx4g (or more)", Runtime.getRuntime().maxMemory() >> 20, what);
     }
 }

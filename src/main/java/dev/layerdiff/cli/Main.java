@@ -85,7 +85,14 @@ public final class Main implements Runnable {
         // Quiet on success: what the library logs below WARNING (backend and kernel choice) only with --verbose.
         cli.setExecutionStrategy(parsed -> {
             Logger.getLogger("dev.layerdiff").setLevel(Verbosity.requested(parsed) ? Level.FINE : Level.WARNING);
-            return new CommandLine.RunLast().execute(parsed);
+            try {
+                return new CommandLine.RunLast().execute(parsed);
+            } catch (OutOfMemoryError e) {
+                // picocli hands only exceptions to the handler; an Error would leave as a stack trace and exit 1.
+                err.println("layerdiff: " + ErrorHandler.outOfMemory(e));
+                err.flush();
+                return EXIT_ERROR;
+            }
         });
         return cli.execute(args);
     }
