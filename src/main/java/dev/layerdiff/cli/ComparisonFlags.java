@@ -94,6 +94,10 @@ final class ComparisonFlags {
     @Option(names = "--quiet", description = "print only the verdict line")
     boolean quiet;
 
+    @Option(names = "--all", description = "print every row of a table of more than " + TerminalTable.MAX_ROWS
+            + " layers (by default: the first divergences, the culprits, the suspects and their neighbours)")
+    boolean all;
+
     @Mixin
     Verbosity verbosity;
 
@@ -143,7 +147,7 @@ final class ComparisonFlags {
         }
         boolean colour = terminal.colour() && out != err;
         if (quiet) out.println(Verdicts.line(report, diagnosis));
-        else TerminalTable.print(report, diagnosis, out, colour);
+        else TerminalTable.print(report, diagnosis, out, colour, all);
         out.flush();
         if (!quiet) hint.ifPresent(h -> err.println("layerdiff: hint: " + h.describe()));
         err.flush();

@@ -43,7 +43,32 @@ public final class TerminalTable {
     /** Left-aligned columns. */
     private static final Set<String> LEFT = Set.of("layer", "status", "worst at", "role", DTYPE_HEADER, SHAPE_HEADER);
 
+    /** Tables longer than this show only the rows that say where the runs part (see {@link #print}). */
+    public static final int MAX_ROWS = 300;
+    /** Rows shown either side of a row that says where the runs part. */
+    static final int NEIGHBOURS = 2;
+
     private TerminalTable() {}
+
+    /** The rows that say where the runs part, with their neighbours, in the table's order. */
+    private static List<LayerReport> keyRows(List<LayerReport> every, Map<Group, LayerReport> first, Diagnosis diagnosis) {
+        Set<String> key = new java.util.HashSet<>();
+        for (LayerReport l : first.values()) if (l != null) key.add(l.name());
+        if (diagnosis != null) {
+            for (GroupDiagnosis g : diagnosis.groups().values()) {
+                if (g.introducedAt() != null) key.add(g.introducedAt());
+                for (Suspect s : g.suspects()) key.add(s.name());
+            }
+        }
+        boolean[] keep = new boolean[every.size()];
+        for (int i = 0; i < every.size(); i++) {
+            if (!key.contains(every.get(i).name())) continue;
+            for (int j = Math.max(0, i - NEIGHBOURS); j <= Math.min(every.size() - 1, i + NEIGHBOURS); j++) keep[j] = true;
+        }
+        List<LayerReport> rows = new ArrayList<>();
+        for (int i = 0; i < every.size(); i++) if (keep[i]) rows.add(every.get(i));
+        return rows;
+    }
 
     /** Prints the table and the verdict. */
     public static void print(Report report, PrintWriter out) {
@@ -57,9 +82,19 @@ public final class TerminalTable {
 
     /** Prints the table, the diagnosis (when not null) and the verdict; {@code colour}: with ANSI colours. */
     public static void print(Report report, Diagnosis diagnosis, PrintWriter out, boolean colour) {
+        print(report, diagnosis, out, colour, false);
+    }
+
+    /**
+     * As above; a table of more than {@link #MAX_ROWS} layers shows, unless {@code all}, only the rows
+     * that say where the runs part: each group's first divergence and culprit, the suspects, and
+     * {@link #NEIGHBOURS} rows either side of each, with a line counting each run of rows left out.
+     */
+    public static void print(Report report, Diagnosis diagnosis, PrintWriter out, boolean colour, boolean all) {
         Ansi ansi = new Ansi(colour);
         Map<Group, LayerReport> first = report.firstDivergence();
-        List<LayerReport> layers = diagnosis == null ? report.layers() : walkOrder(report);
+        List<LayerReport> every = diagnosis == null ? report.layers() : walkOrder(report);
+        List<LayerReport> layers = all || every.size() <= MAX_ROWS ? every : keyRows(every, first, diagnosis);
         boolean nonfinite = layers.stream().anyMatch(l -> nonfinite(l.referenceStats()) || nonfinite(l.candidateStats()));
         boolean dtypes = layers.stream().anyMatch(TerminalTable::dtypesDiffer);
         boolean shapes = layers.stream().anyMatch(l -> l.status() == Status.SHAPE_MISMATCH);
@@ -82,9 +117,17 @@ public final class TerminalTable {
         int[] width = new int[header.size()];
         for (String[] r : rows) for (int i = 0; i < r.length; i++) width[i] = Math.max(width[i], r[i].length());
 
+        Map<LayerReport, Integer> position = new java.util.IdentityHashMap<>();
+        if (layers != every) for (int i = 0; i < every.size(); i++) position.put(every.get(i), i);
+        int shown = -1;
         for (int k = 0; k < rows.size(); k++) {
             String[] r = rows.get(k);
             LayerReport l = k == 0 ? null : layers.get(k - 1);
+            if (l != null && layers != every) {
+                int at = position.get(l);
+                if (at > shown + 1) out.println("... " + (at - shown - 1) + " rows not shown ...");
+                shown = at;
+            }
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < r.length; i++) {
                 String cell = LEFT.contains(header.get(i)) ? pad(r[i], width[i]) : padLeft(r[i], width[i]);
@@ -97,6 +140,11 @@ public final class TerminalTable {
                 }
             }
             out.println(line.toString().stripTrailing());
+        }
+        if (layers != every) {
+            if (shown < every.size() - 1) out.println("... " + (every.size() - 1 - shown) + " rows not shown ...");
+            out.println(String.format(Locale.ROOT, "(%d of %d layers shown: each group's first divergence and culprit, the suspects,"
+                    + " and %d rows either side of each; --all shows every row)", layers.size(), every.size(), NEIGHBOURS));
         }
         out.println();
         printPairing(report, out);

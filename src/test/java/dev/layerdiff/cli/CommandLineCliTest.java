@@ -154,6 +154,28 @@ class CommandLineCliTest {
         assertThat(run("ls", f.toString()).out()).containsPattern("(?m)^    0     float32 ");
     }
 
+    /** A table of many layers shows where the runs part, not thousands of rows; --all shows them all. */
+    @Test
+    void aLongTableShowsWhereTheRunsPart() throws IOException {
+        Dumps ref = new Dumps(), cand = new Dumps();
+        for (int i = 0; i < 400; i++) {
+            float[] v = Dumps.values(i, 8);
+            ref.tensor(String.format("l%03d", i), v, 2, 4);
+            float[] c = v.clone();
+            if (i >= 200) c[0] += 1;  // the bug enters at l200 and every later layer inherits it
+            cand.tensor(String.format("l%03d", i), c, 2, 4);
+        }
+        Path r = ref.write(tmp.resolve("r.safetensors")), c = cand.write(tmp.resolve("c.safetensors"));
+        Run shortRun = run("compare", r.toString(), c.toString());
+        assertThat(shortRun.out()).containsPattern("(?m)^l200 +diverged .*<- first divergence \\(activations\\)$")
+                .containsPattern("(?m)^l198 ").containsPattern("(?m)^l202 ").doesNotContainPattern("(?m)^l100 ")
+                .contains("... 198 rows not shown ...").contains("layers shown: each group's first divergence and culprit")
+                .contains("DIVERGED (bug): activations: bug introduced at l200");
+        Run full = run("compare", r.toString(), c.toString(), "--all");
+        assertThat(full.out()).containsPattern("(?m)^l100 ").doesNotContain("rows not shown");
+        assertThat(full.exit()).isEqualTo(shortRun.exit()).isEqualTo(1);
+    }
+
     /** Two archives without a tensor compare nothing: not "OK: all 0 layers" (a CI job would pass on it). */
     @Test
     void twoEmptyArchivesAreNotOk() throws IOException {
