@@ -67,13 +67,14 @@ public record Report(String reference, String candidate, String backend, List<La
      * reference's order), gradient groups from the output backward, as the backward pass runs.
      */
     public List<LayerReport> walk(Group group) {
-        Map<String, Integer> activationOrder = new HashMap<>();
-        for (LayerReport l : layers) {
-            if (l.group() == Group.ACTIVATIONS && l.referenceShape() != null) activationOrder.putIfAbsent(l.name(), l.order());
-        }
         List<LayerReport> walk = new ArrayList<>();
         for (LayerReport l : layers) if (l.group() == group && l.metrics() != null) walk.add(l);
-        if (group.walksBackward()) {
+        if (group.walksBackward() && !walk.isEmpty()) {
+            // Only a gradient walk needs the activations' positions (a million-layer report walks often).
+            Map<String, Integer> activationOrder = new HashMap<>(2 * layers.size());
+            for (LayerReport l : layers) {
+                if (l.group() == Group.ACTIVATIONS && l.referenceShape() != null) activationOrder.putIfAbsent(l.name(), l.order());
+            }
             walk.sort(Comparator.comparingLong((LayerReport l) -> executionKey(l, activationOrder)).reversed());
         }
         return walk;

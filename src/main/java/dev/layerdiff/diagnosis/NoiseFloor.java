@@ -6,6 +6,7 @@ import dev.layerdiff.compare.Report;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,13 +89,15 @@ final class NoiseFloor {
 
     /** The floors of a comparison's compared layers (see the class comment). */
     static NoiseFloor of(Report report, Precision precision) {
+        Map<Group, List<LayerReport>> walks = new EnumMap<>(Group.class);
+        for (Group g : Group.values()) walks.put(g, report.walk(g));
         List<LayerReport> compared = new ArrayList<>();
         double coarsest = 0;
-        for (Group g : Group.values()) compared.addAll(report.walk(g));
+        for (Group g : Group.values()) compared.addAll(walks.get(g));
         for (LayerReport l : compared) coarsest = Math.max(coarsest, dtypeUnit(l));
         // Integers and 8-bit floats carry no rounding model: they take the coarsest float's floor.
         double fallback = coarsest == 0 ? Precision.FP32.unit() : coarsest;
-        Evidence evidence = precision == null ? Evidence.of(report) : null;
+        Evidence evidence = precision == null ? Evidence.of(walks) : null;
         Map<String, Double> units = new LinkedHashMap<>();
         Map<String, String> sources = new LinkedHashMap<>();
         for (LayerReport l : compared) {
@@ -133,14 +136,14 @@ final class NoiseFloor {
         /** A median and how many errors it was taken over. */
         record Median(double value, int count) {}
 
-        static Evidence of(Report report) {
-            List<LayerReport> forward = report.walk(Group.ACTIVATIONS);
+        static Evidence of(Map<Group, List<LayerReport>> walks) {
+            List<LayerReport> forward = walks.get(Group.ACTIVATIONS);
             boolean exact = !forward.isEmpty() && forward.stream().allMatch(l -> l.metrics().relativeError() == 0);
             Map<String, Double> byLayer = new HashMap<>();
             walk:
             for (Group g : Group.values()) {
                 if (g != Group.ACTIVATIONS && exact) break;
-                for (LayerReport l : report.walk(g)) {
+                for (LayerReport l : walks.get(g)) {
                     double e = l.metrics().relativeError();
                     if (!(e <= TYPICAL_UNITS * Precision.BF16.unit())) break walk;
                     if (e > 0 && wide(l)) byLayer.put(l.name(), e);
