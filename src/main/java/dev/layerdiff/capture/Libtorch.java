@@ -50,7 +50,12 @@ final class Libtorch {
             System.setErr(new PrintStream(filter, true, StandardCharsets.UTF_8));
             try {
                 // Every bundled library first, in dependency order: never one found on the system's paths.
-                BundledLibraries.preload(torch.class, "openblas", "pytorch");
+                try {
+                    BundledLibraries.preload(torch.class, "openblas", "pytorch");
+                } catch (IOException e) {
+                    // A jar laid out otherwise (another platform extension): JavaCPP's own order, as before.
+                    Logger.getLogger("dev.layerdiff").fine("preloading the bundled libraries failed: " + e.getMessage());
+                }
                 Loader.load(torch.class);
             } catch (UnsatisfiedLinkError | NoClassDefFoundError | ExceptionInInitializerError e) {
                 throw new IOException("libtorch could not be loaded (" + Errors.firstLine(e) + "); "
