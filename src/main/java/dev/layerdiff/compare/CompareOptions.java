@@ -48,6 +48,8 @@ public record CompareOptions(Double rtol, Double atol, List<ToleranceRule> rules
             if (rule.matches(name)) return rule.tolerance();
         }
         Tolerance d = Tolerance.defaultFor(reference, candidate);
+        // Shared where nothing overrides it: a plan of a million layers holds a handful of tolerances.
+        if (rtol == null && atol == null) return d;
         return new Tolerance(rtol != null ? rtol : d.rtol(), atol != null ? atol : d.atol());
     }
 

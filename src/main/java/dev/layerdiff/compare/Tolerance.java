@@ -23,6 +23,18 @@ public record Tolerance(double rtol, double atol) implements java.io.Serializabl
      * rounding passes, with atol 1e-5 like the other low-precision types.
      */
     public static Tolerance defaultFor(DType dtype) {
+        return DEFAULTS.get(dtype);
+    }
+
+    private static final java.util.Map<DType, Tolerance> DEFAULTS = defaults();
+
+    private static java.util.Map<DType, Tolerance> defaults() {
+        java.util.Map<DType, Tolerance> m = new java.util.EnumMap<>(DType.class);
+        for (DType d : DType.values()) m.put(d, of(d));
+        return m;
+    }
+
+    private static Tolerance of(DType dtype) {
         return switch (dtype) {
             case FLOAT16 -> new Tolerance(1e-3, 1e-5);
             case BFLOAT16 -> new Tolerance(1.6e-2, 1e-5);
@@ -39,6 +51,7 @@ public record Tolerance(double rtol, double atol) implements java.io.Serializabl
     public static Tolerance defaultFor(DType reference, DType candidate) {
         Tolerance a = defaultFor(reference);
         Tolerance b = defaultFor(candidate);
+        if (reference == candidate) return a;
         return new Tolerance(Math.max(a.rtol, b.rtol), Math.max(a.atol, b.atol));
     }
 }

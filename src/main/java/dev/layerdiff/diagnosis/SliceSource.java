@@ -21,14 +21,20 @@ public interface SliceSource {
     /** The breakdowns of one compared layer (see {@code SliceKernel.compute}). */
     SliceStats[] slices(String layer, GrossTest test) throws IOException;
 
-    /** Reads the layers of a plan from its two (still open) archives through a backend. */
+    /**
+     * Reads the layers of a plan from its two (still open) archives through a backend. The tasks are
+     * made at the first read, since most comparisons flag no layer at all (a million-tensor plan would
+     * otherwise cost a task and a map entry per layer for nothing).
+     */
     static SliceSource of(CompareBackend backend, PairingPlan plan, Archive reference, Archive candidate,
                           CompareOptions options) {
-        List<PairingPlan.Pair> rows = plan.compared();
-        List<PairTask> tasks = LayerDiff.tasks(rows, reference, candidate, options);
         Map<String, PairTask> byName = new HashMap<>();
-        for (int i = 0; i < rows.size(); i++) byName.put(rows.get(i).name(), tasks.get(i));
         return (layer, test) -> {
+            if (byName.isEmpty()) {
+                List<PairingPlan.Pair> rows = plan.compared();
+                List<PairTask> tasks = LayerDiff.tasks(rows, reference, candidate, options);
+                for (int i = 0; i < rows.size(); i++) byName.put(rows.get(i).name(), tasks.get(i));
+            }
             PairTask task = byName.get(layer);
             if (task == null) throw new IllegalArgumentException("no compared layer '" + layer + "'");
             return backend.slices(task, test);
