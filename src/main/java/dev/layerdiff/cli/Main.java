@@ -62,6 +62,18 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // A thread of the process that runs out of memory outside any task (whose future would carry it to
+        // the main thread) ends the run as the main thread would: one line, exit 2, no stack trace.
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+            if (!(e instanceof OutOfMemoryError oom)) {
+                System.err.print("Exception in thread \"" + thread.getName() + "\" "); // as the JVM's own handler prints it
+                e.printStackTrace(System.err);
+                return;
+            }
+            System.err.println("layerdiff: " + ErrorHandler.outOfMemory(oom));
+            System.err.flush();
+            Runtime.getRuntime().halt(EXIT_ERROR);
+        });
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), Terminal.detect()));
     }
 
