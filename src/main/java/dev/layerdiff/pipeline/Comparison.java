@@ -60,6 +60,8 @@ public final class Comparison implements Closeable {
     private final ReadLimits limits;
     private String referenceName, candidateName;
     private Report report;
+    private int chunkRow = -1;
+    private PairTask chunkTask;
 
     private Comparison(Archive reference, Archive candidate, boolean owned, CompareOptions options, CompareBackend backend,
                        ReadLimits limits) throws IOException {
@@ -158,7 +160,12 @@ public final class Comparison implements Closeable {
      * machines. {@link ChunkPartial#merge} puts a row's chunks back together.
      */
     public ChunkPartial compareChunk(int row, int k, CpuBackend cpu) throws IOException {
-        PairTask task = LayerDiff.tasks(List.of(plan.compared().get(row)), reference, candidate, options).get(0);
+        // A unit is a run of chunks of one row: its task is made once (finding a tensor indexes the archive).
+        if (chunkRow != row) {
+            chunkTask = LayerDiff.tasks(List.of(plan.compared().get(row)), reference, candidate, options).get(0);
+            chunkRow = row;
+        }
+        PairTask task = chunkTask;
         return guarded(() -> new ChunkPartial(cpu.compareChunk(task, k)));
     }
 
