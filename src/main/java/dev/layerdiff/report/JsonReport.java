@@ -2,6 +2,7 @@ package dev.layerdiff.report;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.layerdiff.Version;
 import dev.layerdiff.diagnosis.Diagnosis;
@@ -37,7 +38,8 @@ import java.util.Map;
  * mistaken for "no finite pair".
  */
 public final class JsonReport {
-    private static final JsonFactory FACTORY = new JsonFactory();
+    /** Doubles written by Schubfach (the shortest text that reads back as the same double), not by Double.toString. */
+    private static final JsonFactory FACTORY = JsonFactory.builder().enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
 
     private JsonReport() {}
 
