@@ -11,7 +11,6 @@ import dev.layerdiff.diagnosis.GroupDiagnosis;
 import dev.layerdiff.diagnosis.Health;
 import dev.layerdiff.diagnosis.LayerDiagnosis;
 import dev.layerdiff.diagnosis.Suspect;
-import dev.layerdiff.diagnosis.Verdict;
 import dev.layerdiff.io.Printable;
 import dev.layerdiff.stats.DiffMetrics;
 import dev.layerdiff.stats.SideStats;

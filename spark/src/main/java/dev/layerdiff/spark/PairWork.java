@@ -4,7 +4,6 @@ import dev.layerdiff.compare.CompareOptions;
 import dev.layerdiff.compare.Group;
 import dev.layerdiff.compare.LayerDiff;
 import dev.layerdiff.compare.LayerReport;
-import dev.layerdiff.compare.PairingPlan;
 import dev.layerdiff.compare.Report;
 import dev.layerdiff.diagnosis.Diagnosis;
 import dev.layerdiff.diagnosis.GroupDiagnosis;
