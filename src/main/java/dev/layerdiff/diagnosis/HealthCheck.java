@@ -171,8 +171,12 @@ public final class HealthCheck {
      */
     static boolean initialised(MeasuredTensor t) {
         SideStats s = t.stats();
-        return t.group() == Group.ACTIVATIONS && t.entry().shape().length == 1 && s.count() >= 2
-                && s.finite() == s.count() && s.min() == s.max() && (s.min() == 0 || s.min() == 1);
+        return t.group() == Group.ACTIVATIONS && t.entry().shape().length == 1 && allEqual(s) && (s.min() == 0 || s.min() == 1);
+    }
+
+    /** More than one value, all finite and equal. */
+    private static boolean allEqual(SideStats s) {
+        return s.count() >= 2 && s.finite() == s.count() && s.min() == s.max();
     }
 
     /**
@@ -181,7 +185,7 @@ public final class HealthCheck {
      */
     static Optional<Finding> constant(MeasuredTensor t) {
         SideStats s = t.stats();
-        if (s.count() < 2 || s.finite() != s.count() || s.min() != s.max()) return Optional.empty();
+        if (!allEqual(s)) return Optional.empty();
         boolean zero = s.min() == 0;
         if (t.group() != Group.ACTIVATIONS) {
             return zero ? Optional.of(Finding.of(Finding.Kind.CONSTANT, t.name(),

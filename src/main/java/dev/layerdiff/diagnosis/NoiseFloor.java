@@ -100,30 +100,48 @@ final class NoiseFloor {
         Evidence evidence = precision == null ? Evidence.of(walks) : null;
         Map<String, Double> units = new LinkedHashMap<>();
         Map<String, String> sources = new LinkedHashMap<>();
+        // A handful of distinct reasons among any number of layers: each put in words once, then shared.
+        Map<Why, String> words = new HashMap<>();
         for (LayerReport l : compared) {
             double own = dtypeUnit(l) == 0 ? fallback : dtypeUnit(l);
             double u = own;
-            String why = dtypeUnit(l) == 0 ? null : "the dumps' dtypes (" + nameOf(own) + ")";
+            Why why = dtypeUnit(l) == 0 ? null : new Why(Why.Kind.DTYPES, own, null);
             if (precision != null && precision.unit() > own) {
                 u = precision.unit();
-                why = "--precision " + precision.cliName();
+                why = new Why(Why.Kind.PRECISION, own, null);
             } else if (evidence != null && wide(l)) {
                 Evidence.Median others = evidence.without(l.name());
                 Precision typical = others.count() == 0 ? null : typical(others.value());
                 if (typical != null && typical.unit() > own) {
                     u = typical.unit();
-                    Evidence.Median all = evidence.without(null);
-                    why = String.format("the data: a median layer error of %.2g over %d layers, typical of %s (stored as %s;"
-                                    + " no layer is evidence for its own floor)", all.value(), all.count(),
-                            typical == Precision.TF32 ? "tf32 or fp16" : typical.cliName(), nameOf(own));
+                    why = new Why(Why.Kind.DATA, own, typical);
                 } else if (typical == null) {
-                    why = "the dumps' dtypes (" + nameOf(own) + evidence.silence() + ")";
+                    why = new Why(Why.Kind.DTYPES_SILENT_DATA, own, null);
                 }
             }
             units.put(l.name(), u);
-            if (why != null) sources.put(l.name(), why);
+            if (why != null) sources.put(l.name(), words.computeIfAbsent(why, w -> w.words(precision, evidence)));
         }
         return new NoiseFloor(units, sources);
+    }
+
+    /** Why a layer has its floor: what set it, its dtypes' unit and, from the data, the precision they show. */
+    private record Why(Kind kind, double own, Precision typical) {
+        enum Kind { DTYPES, DTYPES_SILENT_DATA, PRECISION, DATA }
+
+        String words(Precision precision, Evidence evidence) {
+            return switch (kind) {
+                case DTYPES -> "the dumps' dtypes (" + nameOf(own) + ")";
+                case DTYPES_SILENT_DATA -> "the dumps' dtypes (" + nameOf(own) + evidence.silence() + ")";
+                case PRECISION -> "--precision " + precision.cliName();
+                case DATA -> {
+                    Evidence.Median all = evidence.without(null);
+                    yield String.format("the data: a median layer error of %.2g over %d layers, typical of %s (stored as %s;"
+                                    + " no layer is evidence for its own floor)", all.value(), all.count(),
+                            typical == Precision.TF32 ? "tf32 or fp16" : typical.cliName(), nameOf(own));
+                }
+            };
+        }
     }
 
     /**

@@ -23,8 +23,8 @@ public final class MsprobeFormat extends AbstractFormat {
     public Confidence recognise(Path path, byte[] head) {
         if (Files.isRegularFile(path)) {
             String name = path.getFileName().toString();
-            if ((name.equals(DumpLocation.DUMP_JSON) || name.equals(DumpLocation.DEBUG_JSON)) && startsAsObject(head)) return Confidence.MAGIC;
-            return name.endsWith(".pkl") && startsAsList(head) ? Confidence.CONTENT : Confidence.NONE;
+            if ((name.equals(DumpLocation.DUMP_JSON) || name.equals(DumpLocation.DEBUG_JSON)) && startsWith(head, '{')) return Confidence.MAGIC;
+            return name.endsWith(".pkl") && startsWith(head, '[') ? Confidence.CONTENT : Confidence.NONE;
         }
         try {
             return DumpLocation.candidates(path).isEmpty() && DumpLocation.candidates(path, DumpLocation.DEBUG_JSON).isEmpty()
@@ -34,18 +34,13 @@ public final class MsprobeFormat extends AbstractFormat {
         }
     }
 
-    /** Text that opens a JSON list: msprobe's (and ptdbg's) .pkl summaries are one JSON list per line. */
-    private static boolean startsAsList(byte[] head) {
+    /**
+     * Whether the text opens with {@code open} after any whitespace: '{' for a JSON object (dump.json),
+     * '[' for a JSON list (msprobe's and ptdbg's .pkl summaries are one JSON list per line).
+     */
+    private static boolean startsWith(byte[] head, char open) {
         for (byte b : head) {
-            if (b == '[') return true;
-            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') return false;
-        }
-        return false;
-    }
-
-    private static boolean startsAsObject(byte[] head) {
-        for (byte b : head) {
-            if (b == '{') return true;
+            if (b == open) return true;
             if (b != ' ' && b != '\n' && b != '\r' && b != '\t') return false;
         }
         return false;
