@@ -86,10 +86,18 @@ public enum Group {
 
     /** Classifies a tensor name; a parameter-gradient segment wins over a gradient segment. */
     public static Group of(String name) {
+        // Called for every layer of a dump, several times: segments are compared in place, not split out.
+        if (name.indexOf("grad") < 0) return ACTIVATIONS;
         boolean gradient = false;
-        for (String segment : name.split("/", -1)) {
-            if (PARAM_GRAD_SEGMENTS.contains(segment)) return PARAM_GRADS;
-            if (GRADIENT_SEGMENTS.contains(segment)) gradient = true;
+        for (int from = 0; from <= name.length(); ) {
+            int end = name.indexOf('/', from);
+            if (end < 0) end = name.length();
+            if (name.startsWith("grad", from) || name.startsWith("param", from)) {
+                String segment = name.substring(from, end);
+                if (PARAM_GRAD_SEGMENTS.contains(segment)) return PARAM_GRADS;
+                if (GRADIENT_SEGMENTS.contains(segment)) gradient = true;
+            }
+            from = end + 1;
         }
         return gradient ? GRADIENTS : ACTIVATIONS;
     }

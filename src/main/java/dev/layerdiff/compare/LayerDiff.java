@@ -16,7 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -286,10 +286,11 @@ public final class LayerDiff {
     /** An archive's tensors by their own names. */
     private static final class Tensors {
         private final Archive archive;
-        private final Map<String, TensorEntry> byName = new LinkedHashMap<>();
+        private final Map<String, TensorEntry> byName;
 
         Tensors(Archive archive) {
             this.archive = archive;
+            this.byName = new HashMap<>(Pairing.capacity(archive.tensors().size()));
             for (TensorEntry t : archive.tensors()) byName.put(t.name(), t);
         }
 

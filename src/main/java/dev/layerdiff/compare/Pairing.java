@@ -17,15 +17,21 @@ import java.util.Map;
  * before it left unpaired, so an exact name always wins over a layout, a layout over position.
  */
 final class Pairing {
-    private final Map<String, TensorEntry> references = new LinkedHashMap<>();
+    private final Map<String, TensorEntry> references;
     /** By the name the candidate pairs under (after --map), in the candidate's order. */
     private final Map<String, TensorEntry> candidates;
     /** Reference name -> the candidate's pairing name, and why. */
-    private final Map<String, String> partner = new HashMap<>();
-    private final Map<String, Match> match = new HashMap<>();
-    private final Map<String, String> taken = new HashMap<>();
+    private final Map<String, String> partner;
+    private final Map<String, Match> match;
+    private final Map<String, String> taken;
 
     private Pairing(Archive reference, Archive candidate, CompareOptions options) {
+        // Sized up front: a dump of a million tensors would otherwise rehash each map twenty times.
+        int n = reference.tensors().size(), m = candidate.tensors().size();
+        references = new LinkedHashMap<>(capacity(n));
+        partner = new HashMap<>(capacity(n));
+        match = new HashMap<>(capacity(n));
+        taken = new HashMap<>(capacity(m));
         for (TensorEntry t : reference.tensors()) if (!options.skips(t.name())) references.put(t.name(), t);
         candidates = mappedCandidates(candidate, options);
     }
@@ -108,7 +114,7 @@ final class Pairing {
     }
 
     private static Map<String, TensorEntry> mappedCandidates(Archive candidate, CompareOptions options) {
-        Map<String, TensorEntry> byName = new LinkedHashMap<>();
+        Map<String, TensorEntry> byName = new LinkedHashMap<>(capacity(candidate.tensors().size()));
         for (TensorEntry t : candidate.tensors()) {
             String mapped = options.mapName(t.name());
             if (options.skips(t.name()) || options.skips(mapped)) continue;
@@ -119,5 +125,10 @@ final class Pairing {
             }
         }
         return byName;
+    }
+
+    /** A hash map's initial capacity that holds {@code entries} without rehashing. */
+    static int capacity(int entries) {
+        return (int) Math.min(Integer.MAX_VALUE, entries * 4L / 3 + 1);
     }
 }

@@ -39,23 +39,29 @@ public record Report(String reference, String candidate, String backend, List<La
      * gradient groups from the output backward.
      */
     public Map<Group, LayerReport> firstDivergence() {
-        Map<String, Integer> activationOrder = new HashMap<>();
-        for (LayerReport l : layers) {
-            if (l.group() == Group.ACTIVATIONS && l.referenceShape() != null) activationOrder.putIfAbsent(l.name(), l.order());
-        }
         Map<Group, LayerReport> first = new EnumMap<>(Group.class);
         for (Group g : Group.values()) first.put(g, null);
+        Map<String, Integer> activationOrder = null;
         for (LayerReport l : layers) {
             if (!l.isDivergence()) continue;
             LayerReport best = first.get(l.group());
             if (best == null) {
                 first.put(l.group(), l);
-            } else if (l.group().walksBackward()
-                    && Long.compare(executionKey(l, activationOrder), executionKey(best, activationOrder)) > 0) {
-                first.put(l.group(), l);
+            } else if (l.group().walksBackward()) {
+                // Only a backward walk of two or more diverged layers needs the forward order.
+                if (activationOrder == null) activationOrder = activationOrder();
+                if (Long.compare(executionKey(l, activationOrder), executionKey(best, activationOrder)) > 0) first.put(l.group(), l);
             }
         }
         return Collections.unmodifiableMap(first);
+    }
+
+    private Map<String, Integer> activationOrder() {
+        Map<String, Integer> order = new HashMap<>(2 * layers.size());
+        for (LayerReport l : layers) {
+            if (l.group() == Group.ACTIVATIONS && l.referenceShape() != null) order.putIfAbsent(l.name(), l.order());
+        }
+        return order;
     }
 
     private static long executionKey(LayerReport l, Map<String, Integer> activationOrder) {
@@ -71,10 +77,7 @@ public record Report(String reference, String candidate, String backend, List<La
         for (LayerReport l : layers) if (l.group() == group && l.metrics() != null) walk.add(l);
         if (group.walksBackward() && !walk.isEmpty()) {
             // Only a gradient walk needs the activations' positions (a million-layer report walks often).
-            Map<String, Integer> activationOrder = new HashMap<>(2 * layers.size());
-            for (LayerReport l : layers) {
-                if (l.group() == Group.ACTIVATIONS && l.referenceShape() != null) activationOrder.putIfAbsent(l.name(), l.order());
-            }
+            Map<String, Integer> activationOrder = activationOrder();
             walk.sort(Comparator.comparingLong((LayerReport l) -> executionKey(l, activationOrder)).reversed());
         }
         return walk;

@@ -30,7 +30,7 @@ public final class HealthJson {
     /** Writes a health report to a stream. */
     public static void write(Health health, OutputStream out) throws IOException {
         try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
-            g.useDefaultPrettyPrinter();
+            g.setPrettyPrinter(new JsonLayout());
             g.writeStartObject();
             g.writeStringField("layerdiff_version", Version.get());
             g.writeStringField("archive", health.archive());

@@ -61,7 +61,7 @@ public final class JsonReport {
     /** Writes a comparison report and its diagnosis (null: none) to a stream. */
     public static void write(Report report, Diagnosis diagnosis, OutputStream out) throws IOException {
         try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
-            g.useDefaultPrettyPrinter();
+            g.setPrettyPrinter(new JsonLayout());
             g.writeStartObject();
             g.writeStringField("layerdiff_version", Version.get());
             g.writeStringField("reference", report.reference());
@@ -99,7 +99,7 @@ public final class JsonReport {
     public static void writeStats(String archive, String backend, List<TensorEntry> tensors,
                                   List<TensorSummary> summaries, OutputStream out) throws IOException {
         try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
-            g.useDefaultPrettyPrinter();
+            g.setPrettyPrinter(new JsonLayout());
             g.writeStartObject();
             g.writeStringField("layerdiff_version", Version.get());
             g.writeStringField("archive", archive);

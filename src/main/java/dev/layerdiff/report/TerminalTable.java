@@ -18,7 +18,8 @@ import dev.layerdiff.tensor.Shapes;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.LinkedHashSet;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -186,10 +187,12 @@ public final class TerminalTable {
 
     /** Compared layers group by group in walk order (gradients from the output backward), then the unpaired ones. */
     static List<LayerReport> walkOrder(Report report) {
-        Set<LayerReport> ordered = new LinkedHashSet<>();
-        for (Group g : Group.values()) ordered.addAll(report.walk(g));
-        ordered.addAll(report.layers());
-        return new ArrayList<>(ordered);
+        // By identity: a record's hash would hash every statistic and histogram of every layer.
+        Set<LayerReport> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<LayerReport> ordered = new ArrayList<>(report.layers().size());
+        for (Group g : Group.values()) for (LayerReport l : report.walk(g)) if (seen.add(l)) ordered.add(l);
+        for (LayerReport l : report.layers()) if (seen.add(l)) ordered.add(l);
+        return ordered;
     }
 
     private static void printDiagnosis(Diagnosis d, PrintWriter out) {
