@@ -7,7 +7,11 @@ import dev.layerdiff.compare.PairingPlan.Pair;
 import dev.layerdiff.engine.CompareBackend;
 import dev.layerdiff.engine.MemoryFault;
 import dev.layerdiff.engine.PairTask;
+import dev.layerdiff.stats.DiffImage;
+import dev.layerdiff.stats.DiffMetrics;
+import dev.layerdiff.stats.LayerStats;
 import dev.layerdiff.stats.PairResult;
+import dev.layerdiff.stats.StatsArena;
 import dev.layerdiff.stats.TensorSummary;
 import dev.layerdiff.tensor.TensorEntry;
 import java.io.IOException;
@@ -130,7 +134,7 @@ public final class LayerDiff {
         Tensors refs = new Tensors(reference), cands = new Tensors(candidate);
         List<Pair> compared = plan.compared();
         List<PairTask> tasks = tasks(compared, refs, cands, options);
-        PairResult[] results = new PairResult[tasks.size()];
+        Compared[] results = new Compared[tasks.size()];
         PairProgress counted = progress == null ? null : new PairProgress(tasks, progress);
         try {
             Report report = run(plan, refs, cands, tasks, compared, results, counted, images, options);
@@ -152,13 +156,15 @@ public final class LayerDiff {
     }
 
     private Report run(PairingPlan plan, Tensors refs, Tensors cands, List<PairTask> tasks, List<Pair> compared,
-                       PairResult[] results, PairProgress counted, ImageSink images, CompareOptions options)
+                       Compared[] results, PairProgress counted, ImageSink images, CompareOptions options)
             throws IOException {
+        StatsArena arena = new StatsArena();
         backend.compare(tasks, new CompareBackend.ResultSink() {
             @Override
             public void accept(int i, PairResult r) {
                 if (counted != null) counted.add(i, 0, true);
-                results[i] = images == null ? r : written(images, compared.get(i), r);
+                // Packed as it arrives: a million results as objects would outgrow the heap before the report.
+                results[i] = new Compared(arena, images == null ? r : written(images, compared.get(i), r));
             }
 
             @Override
@@ -166,7 +172,14 @@ public final class LayerDiff {
                 if (counted != null) counted.add(task, bytes, false);
             }
         });
-        return assemble(plan, refs, cands, Arrays.asList(results), options.allowUnpaired());
+        return assemble(plan, refs, cands, arena, Arrays.asList(results), options.allowUnpaired());
+    }
+
+    /** A compared layer's result, its statistics packed. */
+    private record Compared(DiffMetrics metrics, LayerStats stats, DiffImage image) {
+        Compared(StatsArena arena, PairResult r) {
+            this(r.metrics(), arena.put(r), r.image());
+        }
     }
 
     /**
@@ -183,10 +196,13 @@ public final class LayerDiff {
         if (results.size() != compared) {
             throw new IllegalArgumentException(results.size() + " results for a plan of " + compared + " compared layers");
         }
-        return assemble(plan, new Tensors(reference), new Tensors(candidate), results, false);
+        StatsArena arena = new StatsArena();
+        List<Compared> packed = new ArrayList<>(results.size());
+        for (PairResult r : results) packed.add(new Compared(arena, r));
+        return assemble(plan, new Tensors(reference), new Tensors(candidate), arena, packed, false);
     }
 
-    private Report assemble(PairingPlan plan, Tensors refs, Tensors cands, List<PairResult> results,
+    private Report assemble(PairingPlan plan, Tensors refs, Tensors cands, StatsArena arena, List<Compared> results,
                             boolean allowUnpaired) throws IOException {
         List<TensorEntry> unpaired = new ArrayList<>();
         for (Pair p : plan.pairs()) {
@@ -206,7 +222,7 @@ public final class LayerDiff {
             } else {
                 TensorSummary rs = ref == null ? null : summaries.get(summary++);
                 TensorSummary cs = cand == null ? null : summaries.get(summary++);
-                layers.add(unpaired(p, ref, cand, rs, cs));
+                layers.add(unpaired(p, ref, cand, arena.put(rs, cs)));
             }
         }
         return new Report(refs.archive.path().toString(), cands.archive.path().toString(), backend.name(), layers,
@@ -262,14 +278,13 @@ public final class LayerDiff {
         return backend.summarize(archive.tensors());
     }
 
-    private static LayerReport compared(Pair p, TensorEntry ref, TensorEntry cand, PairResult r) {
+    private static LayerReport compared(Pair p, TensorEntry ref, TensorEntry cand, Compared r) {
         Status status = r.metrics().mismatched() > 0 ? Status.DIVERGED : Status.OK;
         return new LayerReport(p.name(), cand.name(), Group.of(p.name()), p.order(), status, ref.shape(),
-                cand.shape(), ref.dtype(), cand.dtype(), ref.numel(), p.tolerance(), r.metrics(), r.referenceStats(),
-                r.candidateStats(), r.referenceHistogram(), r.candidateHistogram(), r.diffHistogram(), r.image(), p.match());
+                cand.shape(), ref.dtype(), cand.dtype(), ref.numel(), p.tolerance(), r.metrics(), r.stats(), r.image(), p.match());
     }
 
-    private static LayerReport unpaired(Pair p, TensorEntry ref, TensorEntry cand, TensorSummary rs, TensorSummary cs) {
+    private static LayerReport unpaired(Pair p, TensorEntry ref, TensorEntry cand, LayerStats stats) {
         Status status = switch (p.kind()) {
             case ONLY_IN_REFERENCE -> Status.ONLY_IN_REFERENCE;
             case ONLY_IN_CANDIDATE -> Status.ONLY_IN_CANDIDATE;
@@ -278,9 +293,7 @@ public final class LayerDiff {
         long numel = ref != null ? ref.numel() : cand.numel();
         return new LayerReport(p.name(), cand == null ? null : cand.name(), Group.of(p.name()), p.order(), status,
                 ref == null ? null : ref.shape(), cand == null ? null : cand.shape(),
-                ref == null ? null : ref.dtype(), cand == null ? null : cand.dtype(), numel, null, null,
-                rs == null ? null : rs.stats(), cs == null ? null : cs.stats(),
-                rs == null ? null : rs.histogram(), cs == null ? null : cs.histogram(), null, null, p.match());
+                ref == null ? null : ref.dtype(), cand == null ? null : cand.dtype(), numel, null, null, stats, null, p.match());
     }
 
     /** An archive's tensors by their own names. */

@@ -6,6 +6,7 @@ import dev.layerdiff.compare.LayerReport;
 import dev.layerdiff.compare.Report;
 import dev.layerdiff.engine.CompareBackend;
 import dev.layerdiff.stats.SideStats;
+import dev.layerdiff.stats.Measured;
 import dev.layerdiff.stats.TensorSummary;
 import dev.layerdiff.tensor.TensorEntry;
 import java.io.IOException;
@@ -45,28 +46,33 @@ public final class HealthCheck {
      */
     public static Diagnosis ofBothSides(Diagnosis diagnosis, Report report, Archive ref, Archive cand, CompareBackend backend)
             throws IOException {
-        Map<String, TensorSummary> refs = new HashMap<>(), cands = new HashMap<>();
-        for (LayerReport l : report.layers()) {
-            if (l.referenceStats() != null) refs.put(l.name(), new TensorSummary(l.referenceStats(), l.referenceHistogram()));
-            if (l.candidateStats() != null) cands.put(l.candidateName(), new TensorSummary(l.candidateStats(), l.candidateHistogram()));
-        }
         long bytes = 0;
         for (TensorEntry t : ref.tensors()) bytes += t.byteSize();
         for (TensorEntry t : cand.tensors()) bytes += t.byteSize();
         long budget = Math.max(MIN_BUDGET, bytes / BUDGET_DIVISOR);
-        return diagnosis.withHealth(side(report.reference(), ref, refs, backend, budget),
-                side(report.candidate(), cand, cands, backend, budget));
+        return diagnosis.withHealth(side(report, true, ref, backend, budget), side(report, false, cand, backend, budget));
     }
 
-    /** One side's health: the statistics the comparison has, and those of the tensors it did not compare. */
-    private static Health side(String name, Archive archive, Map<String, TensorSummary> known, CompareBackend backend, long budget)
+    /**
+     * One side's health: the statistics the comparison has (decoded when the checks ask, one side at a
+     * time: a million layers' statistics as objects would not fit the heap a comparison fits in), and
+     * those of the tensors it did not compare.
+     */
+    private static Health side(Report report, boolean reference, Archive archive, CompareBackend backend, long budget)
             throws IOException {
+        Map<String, Measured> known = new HashMap<>(2 * report.layers().size());
+        for (LayerReport l : report.layers()) {
+            if (l.stats() == null) continue;
+            if (reference && l.stats().hasReference()) known.put(l.name(), l.stats().reference());
+            if (!reference && l.stats().hasCandidate()) known.put(l.candidateName(), l.stats().candidate());
+        }
         List<TensorEntry> tensors = archive.tensors();
         List<TensorEntry> missing = tensors.stream().filter(t -> !known.containsKey(t.name())).toList();
         List<TensorSummary> read = backend.summarize(missing);
-        Map<String, TensorSummary> all = new HashMap<>(known);
-        for (int i = 0; i < missing.size(); i++) all.put(missing.get(i).name(), read.get(i));
-        return check(name, tensors, tensors.stream().map(t -> all.get(t.name())).toList(), backend, budget);
+        for (int i = 0; i < missing.size(); i++) known.put(missing.get(i).name(), read.get(i));
+        List<Measured> measured = new ArrayList<>(tensors.size());
+        for (TensorEntry t : tensors) measured.add(known.get(t.name()));
+        return check(reference ? report.reference() : report.candidate(), tensors, measured, backend, budget);
     }
 
     /** Checks one archive's tensors: summarizes each through the backend, then judges. */
@@ -78,7 +84,7 @@ public final class HealthCheck {
      * Checks tensors whose summaries are already known (a comparison has both sides' statistics);
      * {@code backend} reads the few layers that need a second pass.
      */
-    public static Health check(String archive, List<TensorEntry> tensors, List<TensorSummary> summaries,
+    public static Health check(String archive, List<TensorEntry> tensors, List<? extends Measured> summaries,
                                CompareBackend backend) throws IOException {
         return check(archive, tensors, summaries, backend, Long.MAX_VALUE);
     }
@@ -87,14 +93,14 @@ public final class HealthCheck {
      * As above, reading at most {@code budget} bytes a second time for dead units (a comparison keeps
      * its own cost bounded this way); {@link Health#unread} counts the layers left out.
      */
-    public static Health check(String archive, List<TensorEntry> tensors, List<TensorSummary> summaries,
+    public static Health check(String archive, List<TensorEntry> tensors, List<? extends Measured> summaries,
                                CompareBackend backend, long budget) throws IOException {
         if (tensors.size() != summaries.size()) {
             throw new IllegalArgumentException(archive + ": " + tensors.size() + " tensors but " + summaries.size() + " summaries");
         }
         List<MeasuredTensor> all = new ArrayList<>();
         for (int i = 0; i < tensors.size(); i++) {
-            all.add(new MeasuredTensor(tensors.get(i), summaries.get(i).stats(), summaries.get(i).histogram()));
+            all.add(new MeasuredTensor(tensors.get(i), summaries.get(i)));
         }
         Map<Group, List<MeasuredTensor>> walks = walks(all);
         List<Finding> findings = new ArrayList<>();

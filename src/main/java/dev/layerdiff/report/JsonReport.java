@@ -256,20 +256,22 @@ public final class JsonReport {
             number(g, "rtol", l.tolerance().rtol());
             number(g, "atol", l.tolerance().atol());
         }
+        SideStats rs = l.referenceStats(), cs = l.candidateStats(); // decoded once: they are packed
         g.writeObjectFieldStart("nan");
-        count(g, "reference", l.referenceStats(), SideStats::nan);
-        count(g, "candidate", l.candidateStats(), SideStats::nan);
+        count(g, "reference", rs, SideStats::nan);
+        count(g, "candidate", cs, SideStats::nan);
         g.writeEndObject();
         g.writeObjectFieldStart("inf");
-        count(g, "reference", l.referenceStats(), SideStats::inf);
-        count(g, "candidate", l.candidateStats(), SideStats::inf);
+        count(g, "reference", rs, SideStats::inf);
+        count(g, "candidate", cs, SideStats::inf);
         g.writeEndObject();
-        writeStats(g, "reference_stats", l.referenceStats());
-        writeStats(g, "candidate_stats", l.candidateStats());
+        writeStats(g, "reference_stats", rs);
+        writeStats(g, "candidate_stats", cs);
         g.writeObjectFieldStart("histograms");
-        if (l.referenceHistogram() != null) { g.writeFieldName("reference"); writeHistogram(g, l.referenceHistogram()); }
-        if (l.candidateHistogram() != null) { g.writeFieldName("candidate"); writeHistogram(g, l.candidateHistogram()); }
-        if (l.diffHistogram() != null) { g.writeFieldName("abs_diff"); writeHistogram(g, l.diffHistogram()); }
+        Histogram rh = l.referenceHistogram(), ch = l.candidateHistogram(), dh = l.diffHistogram();
+        if (rh != null) { g.writeFieldName("reference"); writeHistogram(g, rh); }
+        if (ch != null) { g.writeFieldName("candidate"); writeHistogram(g, ch); }
+        if (dh != null) { g.writeFieldName("abs_diff"); writeHistogram(g, dh); }
         g.writeEndObject();
         g.writeEndObject();
     }

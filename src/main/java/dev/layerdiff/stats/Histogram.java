@@ -48,6 +48,20 @@ public final class Histogram implements Serializable {
         addSpecial(zero, nan, posInf, negInf);
     }
 
+    /** A histogram of bins {@code [lo, lo + negative.length)} (arrays of equal length, taken as they are) and the special bins. */
+    static Histogram ofSpan(int lo, long[] negative, long[] positive, long zero, long nan, long posInf, long negInf) {
+        Histogram h = new Histogram();
+        int span = negative.length;
+        if (span > 0) {
+            Objects.checkFromIndexSize(lo, span, BINS);
+            h.lo = lo;
+            h.counts = Arrays.copyOf(negative, 2 * span);
+            System.arraycopy(positive, 0, h.counts, span, span);
+        }
+        h.addSpecial(zero, nan, posInf, negInf);
+        return h;
+    }
+
     /** Bin index of a finite non-zero magnitude's exponent. */
     public static int binOf(double x) {
         int e = Math.getExponent(x);

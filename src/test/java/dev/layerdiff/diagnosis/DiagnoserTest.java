@@ -7,6 +7,7 @@ import dev.layerdiff.compare.LayerReport;
 import dev.layerdiff.compare.Report;
 import dev.layerdiff.compare.Status;
 import dev.layerdiff.compare.Tolerance;
+import dev.layerdiff.stats.StatsArena;
 import dev.layerdiff.stats.DiffMetrics;
 import dev.layerdiff.stats.SideStats;
 import dev.layerdiff.stats.SliceStats;
@@ -67,6 +68,7 @@ class DiagnoserTest {
     /** A walk of float32 layers with these relative errors, every one diverged unless its error is 0. */
     private static Report report(double... errors) {
         List<LayerReport> layers = new ArrayList<>();
+        StatsArena arena = new StatsArena();
         for (int i = 0; i < errors.length; i++) {
             double e = errors[i];
             double sqnr = e == 0 ? Double.POSITIVE_INFINITY : -20 * Math.log10(e);
@@ -74,7 +76,7 @@ class DiagnoserTest {
             SideStats s = new SideStats(100, 100, 0, 0, 0, -1, 1, 0, 1, 0);
             layers.add(new LayerReport("l" + i, "l" + i, Group.ACTIVATIONS, i, e == 0 ? Status.OK : Status.DIVERGED,
                     new long[] {4, 25}, new long[] {4, 25}, DType.FLOAT32, DType.FLOAT32, 100, new Tolerance(1e-6, 1e-5),
-                    m, s, s, null, null, null, null));
+                    m, arena.put(s, s, null, null, null), null));
         }
         return new Report("r", "c", "cpu", layers);
     }

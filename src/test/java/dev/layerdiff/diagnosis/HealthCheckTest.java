@@ -141,7 +141,7 @@ class HealthCheckTest {
         List<dev.layerdiff.stats.TensorSummary> summaries = backend.summarize(tensors);
         List<MeasuredTensor> out = new ArrayList<>();
         for (int i = 0; i < tensors.size(); i++) {
-            out.add(new MeasuredTensor(tensors.get(i), summaries.get(i).stats(), summaries.get(i).histogram()));
+            out.add(new MeasuredTensor(tensors.get(i), summaries.get(i)));
         }
         return out;
     }

@@ -20,6 +20,7 @@ import dev.layerdiff.diagnosis.Suspect;
 import dev.layerdiff.report.ImageAxes;
 import dev.layerdiff.report.JsonReport;
 import dev.layerdiff.report.Verdicts;
+import dev.layerdiff.stats.Histogram;
 import dev.layerdiff.stats.DiffImage;
 import dev.layerdiff.stats.ImageLayout;
 import dev.layerdiff.stats.SliceStats;
@@ -229,14 +230,15 @@ final class PageData {
             g.writeEndArray();
         });
         column(g, "histograms", l -> {
-            if (l.referenceHistogram() == null && l.candidateHistogram() == null && l.diffHistogram() == null) {
+            Histogram rh = l.referenceHistogram(), ch = l.candidateHistogram(), dh = l.diffHistogram();
+            if (rh == null && ch == null && dh == null) {
                 g.writeNull();
                 return;
             }
             g.writeStartArray();
-            histogram(g, l.referenceHistogram());
-            histogram(g, l.candidateHistogram());
-            histogram(g, l.diffHistogram());
+            histogram(g, rh);
+            histogram(g, ch);
+            histogram(g, dh);
             g.writeEndArray();
         });
         column(g, "relativeError", l -> {

@@ -96,7 +96,7 @@ class HtmlReportTest {
         DiffMetrics none = new DiffMetrics(0, -1, 0, 0, 0, 1, Double.POSITIVE_INFINITY, l.numel(), 0);
         layers.set(0, new LayerReport(l.name(), l.candidateName(), l.group(), l.order(), l.status(), l.referenceShape(),
                 l.candidateShape(), l.referenceDtype(), l.candidateDtype(), l.numel(), l.tolerance(), none,
-                l.referenceStats(), l.candidateStats(), l.referenceHistogram(), l.candidateHistogram(), l.diffHistogram(), null));
+                l.stats(), null));
         Report report = new Report("r", "c", "cpu-scalar", layers);
         Path file = tmp.resolve("nan.html");
         HtmlReport.write(new ReportPage(report, null, small.reference(), small.candidate(), Map.of(), 0), file);

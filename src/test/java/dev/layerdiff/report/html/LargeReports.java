@@ -14,6 +14,7 @@ import dev.layerdiff.diagnosis.Localized;
 import dev.layerdiff.diagnosis.Role;
 import dev.layerdiff.diagnosis.Suspect;
 import dev.layerdiff.diagnosis.Verdict;
+import dev.layerdiff.stats.StatsArena;
 import dev.layerdiff.stats.DiffImage;
 import dev.layerdiff.stats.DiffMetrics;
 import dev.layerdiff.stats.Histogram;
@@ -45,6 +46,7 @@ final class LargeReports {
         int culprit = activations / 3;
         double unit = 0x1p-8;
         List<LayerReport> reports = new ArrayList<>();
+        StatsArena arena = new StatsArena();
         Map<String, LayerDiagnosis> diagnosed = new LinkedHashMap<>();
         for (int i = 0; i < layers; i++) {
             boolean gradient = i >= activations;
@@ -60,8 +62,8 @@ final class LargeReports {
             SideStats stats = new SideStats(numel, numel, 0, 0, 0, -2.5, 2.5, 0.01, 0.7, 0);
             int order = gradient ? activations + (layers - 1 - i) : i;
             reports.add(new LayerReport(name, name, group, order, Status.DIVERGED, SHAPE, SHAPE, DType.FLOAT32,
-                    DType.BFLOAT16, numel, new Tolerance(1.6e-2, 1e-5), m, stats, stats,
-                    values(random), values(random), diff(random), null));
+                    DType.BFLOAT16, numel, new Tolerance(1.6e-2, 1e-5), m,
+                    arena.put(stats, stats, values(random), values(random), diff(random)), null));
             List<SliceStats> slices = i == culprit ? List.of(slices(0, 4, random), slices(1, 16, random)) : List.of();
             Localized where = i == culprit ? new Localized(1, List.of(0, 1, 2, 3), 12, SHAPE.length) : null;
             diagnosed.put(name, new LayerDiagnosis(name, group, rel, unit, rel / unit, i == culprit ? 80 : 0.5, role, slices, where));

@@ -69,8 +69,7 @@ class PagePartsTest {
         for (LayerReport l : full.layers()) {
             layers.add(l.name().endsWith("0.mlp.fc") ? l : new LayerReport(l.name(), l.candidateName(), l.group(), l.order(),
                     Status.OK, l.referenceShape(), l.candidateShape(), l.referenceDtype(), l.candidateDtype(), l.numel(),
-                    l.tolerance(), l.metrics(), l.referenceStats(), l.candidateStats(), l.referenceHistogram(),
-                    l.candidateHistogram(), l.diffHistogram(), null));
+                    l.tolerance(), l.metrics(), l.stats(), null));
         }
         Report report = new Report(full.reference(), full.candidate(), full.backend(), layers);
         assertThat(ImagePick.choose(report, null)).containsExactly("blocks.0.mlp.fc", "grad/blocks.0.mlp.fc");
