@@ -3,6 +3,8 @@ package dev.layerdiff.engine;
 import dev.layerdiff.stats.ImageLayout;
 import dev.layerdiff.stats.GrossTest;
 import dev.layerdiff.stats.SliceStats;
+import dev.layerdiff.stats.TensorDigest;
+import dev.layerdiff.stats.TensorSketch;
 import dev.layerdiff.stats.TensorSummary;
 
 import dev.layerdiff.tensor.TensorData;
@@ -201,6 +203,54 @@ public final class CpuBackend implements CompareBackend {
                         SidePartial all = new SidePartial();
                         for (SidePartial sp : partials) all.merge(sp);
                         results[index] = new TensorSummary(all.toStats(), all.histogram);
+                    }
+                }, e)));
+            }
+        }
+        Futures.awaitAll(futures, "summarizing");
+        return List.of(results);
+    }
+
+    /**
+     * Each tensor's statistics, histogram and sketch ({@link TensorSketch}, at most {@code maxBuckets}
+     * buckets) in one pass over its bytes: every chunk is summarised and sketched while it is at hand.
+     */
+    public List<TensorDigest> digest(List<TensorEntry> tensors, int maxBuckets) throws IOException {
+        TensorDigest[] results = new TensorDigest[tensors.size()];
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < tensors.size(); t++) {
+            TensorEntry e = tensors.get(t);
+            int index = t;
+            Chunks chunks = new Chunks(e.numel(), chunkElements);
+            boolean random = e.data().isRandomAccess();
+            int parts = random ? Math.max(1, chunks.count()) : 1;
+            SidePartial[] sides = new SidePartial[parts];
+            SketchKernel.Partial model = new SketchKernel.Partial(e.shape(), maxBuckets);
+            SketchKernel.Partial[] sketches = new SketchKernel.Partial[parts];
+            AtomicInteger left = new AtomicInteger(parts);
+            for (int c = 0; c < parts; c++) {
+                int part = c;
+                futures.add(pool.submit(() -> io(() -> {
+                    SidePartial sp = new SidePartial();
+                    SketchKernel.Partial sk = model.empty();
+                    // A sequential source is read whole by this one part, its chunks in order.
+                    int from = random ? part : 0, to = random ? Math.min(part + 1, chunks.count()) : chunks.count();
+                    for (int k = from; k < to; k++) {
+                        int len = chunks.length(k);
+                        ByteBuffer values = read(e, chunks.first(k), len);
+                        kernel.summarize(values, e.dtype(), len, sp);
+                        SketchKernel.accumulate(values, e.dtype(), len, chunks.first(k), sk);
+                    }
+                    sides[part] = sp;
+                    sketches[part] = sk;
+                    if (left.decrementAndGet() == 0) {
+                        SidePartial all = new SidePartial();
+                        SketchKernel.Partial sketch = model.empty();
+                        for (int k = 0; k < parts; k++) {
+                            all.merge(sides[k]);
+                            sketch.merge(sketches[k]);
+                        }
+                        results[index] = new TensorDigest(all.toStats(), all.histogram, sketch.toSketch());
                     }
                 }, e)));
             }
