@@ -25,7 +25,7 @@ public final class Main implements Runnable {
      * when it is added (a fifth of a compare's start-up for all seven), so a run names its command first
      * and gets only that one; anything else (help, usage errors, completion) gets them all.
      */
-    private static final List<String> COMMANDS = List.of("compare", "capture", "compare-model", "stats", "check", "ls", "doctor", "help");
+    private static final List<String> COMMANDS = List.of("compare", "capture", "compare-model", "stats", "summarize", "check", "ls", "doctor", "help");
 
     /** A new subcommand (a switch, not method references: linking those would load every command's class). */
     private static Object command(String name) {
@@ -34,6 +34,7 @@ public final class Main implements Runnable {
             case "capture" -> new CaptureCommand();
             case "compare-model" -> new CompareModelCommand();
             case "stats" -> new StatsCommand();
+            case "summarize" -> new SummarizeCommand();
             case "check" -> new CheckCommand();
             case "ls" -> new LsCommand();
             case "doctor" -> new DoctorCommand();
@@ -58,7 +59,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (compare, capture, compare-model, stats, check, ls, doctor)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (compare, capture, compare-model, stats, summarize, check, ls, doctor)");
     }
 
     public static void main(String[] args) {

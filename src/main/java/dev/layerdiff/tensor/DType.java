@@ -41,6 +41,12 @@ public enum DType {
     /** Name as PyTorch prints it without the {@code torch.} prefix, e.g. {@code bfloat16}. */
     public String displayName() { return displayName; }
 
+    /** The dtype whose {@link #displayName()} is {@code name}, or null if none is. */
+    public static DType byDisplayName(String name) {
+        for (DType d : values()) if (d.displayName.equals(name)) return d;
+        return null;
+    }
+
     /** Bytes per element. */
     public int byteSize() { return byteSize; }
 

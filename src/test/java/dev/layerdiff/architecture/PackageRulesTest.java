@@ -51,6 +51,11 @@ class PackageRulesTest {
     }
 
     @Test
+    void summariesAreFilesOfStats() {
+        mayUseOnly("summary", "archive", "stats", "tensor", "io");
+    }
+
+    @Test
     void engineComputesStatsFromTensors() {
         mayUseOnly("engine", "tensor", "stats");
     }
