@@ -11,6 +11,7 @@ import dev.layerdiff.stats.DiffImage;
 import dev.layerdiff.stats.DiffMetrics;
 import dev.layerdiff.stats.LayerStats;
 import dev.layerdiff.stats.PairResult;
+import dev.layerdiff.stats.SketchEstimate;
 import dev.layerdiff.stats.StatsArena;
 import dev.layerdiff.stats.TensorSummary;
 import dev.layerdiff.tensor.TensorEntry;
@@ -176,9 +177,9 @@ public final class LayerDiff {
     }
 
     /** A compared layer's result, its statistics packed. */
-    private record Compared(DiffMetrics metrics, LayerStats stats, DiffImage image) {
+    private record Compared(DiffMetrics metrics, LayerStats stats, DiffImage image, SketchEstimate estimate) {
         Compared(StatsArena arena, PairResult r) {
-            this(r.metrics(), arena.put(r), r.image());
+            this(r.metrics(), arena.put(r), r.image(), r.estimate());
         }
     }
 
@@ -279,9 +280,12 @@ public final class LayerDiff {
     }
 
     private static LayerReport compared(Pair p, TensorEntry ref, TensorEntry cand, Compared r) {
-        Status status = r.metrics().mismatched() > 0 ? Status.DIVERGED : Status.OK;
-        return new LayerReport(p.name(), cand.name(), Group.of(p.name()), p.order(), status, ref.shape(),
-                cand.shape(), ref.dtype(), cand.dtype(), ref.numel(), p.tolerance(), r.metrics(), r.stats(), r.image(), p.match());
+        // From a summary, which cannot count the elements out of tolerance: diverged where the bits differ
+        // (the hashes), and the diagnosis judges by how much.
+        boolean off = r.estimate() == null ? r.metrics().mismatched() > 0 : !r.estimate().identical();
+        return new LayerReport(p.name(), cand.name(), Group.of(p.name()), p.order(), off ? Status.DIVERGED : Status.OK, ref.shape(),
+                cand.shape(), ref.dtype(), cand.dtype(), ref.numel(), p.tolerance(), r.metrics(), r.stats(), r.image(), p.match(),
+                r.estimate());
     }
 
     private static LayerReport unpaired(Pair p, TensorEntry ref, TensorEntry cand, LayerStats stats) {

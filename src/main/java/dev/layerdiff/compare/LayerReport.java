@@ -6,6 +6,7 @@ import dev.layerdiff.stats.DiffMetrics;
 import dev.layerdiff.stats.Histogram;
 import dev.layerdiff.stats.LayerStats;
 import dev.layerdiff.stats.SideStats;
+import dev.layerdiff.stats.SketchEstimate;
 
 import dev.layerdiff.tensor.DType;
 
@@ -20,13 +21,22 @@ import dev.layerdiff.tensor.DType;
  * @param numel          element count (the reference's when both are present)
  * @param tolerance      the tolerance applied, or null if not compared
  * @param stats          both sides' statistics and the histograms, packed (null: none at all)
+ * @param estimate       null when the values were compared; what the sketches say when a side was a summary
  * @param image          enhanced-diff image, when requested
  * @param pairedBy       why the two sides were paired, or null when one is absent
  */
 public record LayerReport(String name, String candidateName, Group group, int order, Status status,
                           long[] referenceShape, long[] candidateShape, DType referenceDtype, DType candidateDtype,
                           long numel, Tolerance tolerance, DiffMetrics metrics, LayerStats stats,
-                          DiffImage image, Match pairedBy) {
+                          DiffImage image, Match pairedBy, SketchEstimate estimate) {
+
+    /** A layer whose values were compared (or unpaired). */
+    public LayerReport(String name, String candidateName, Group group, int order, Status status,
+                       long[] referenceShape, long[] candidateShape, DType referenceDtype, DType candidateDtype,
+                       long numel, Tolerance tolerance, DiffMetrics metrics, LayerStats stats, DiffImage image, Match pairedBy) {
+        this(name, candidateName, group, order, status, referenceShape, candidateShape, referenceDtype, candidateDtype,
+                numel, tolerance, metrics, stats, image, pairedBy, null);
+    }
 
     /** A layer paired by name (or unpaired, when a side is absent). */
     public LayerReport(String name, String candidateName, Group group, int order, Status status,

@@ -91,7 +91,7 @@ public final class Diagnoser {
             groups.put(g, gd);
             for (LayerReport l : walk) {
                 double e = l.metrics().relativeError();
-                upstream = Math.max(upstream, finiteOrZero(e));
+                upstream = Math.max(upstream, finiteOrZero(l.estimate() != null ? l.estimate().relativeErrorHigh() : e));
                 if (g == Group.ACTIVATIONS) forwardDiffers |= e != 0 || l.status() == Status.DIVERGED;
             }
         }
@@ -127,9 +127,12 @@ public final class Diagnoser {
                 e = candGold;
                 budget = Math.max(budget, Referee.allowance(u) * refGold);
             }
+            // Estimated from summaries: a layer is judged by its error's lower bound, and passes its upper bound downstream.
+            double judged = l.estimate() != null && !refereed ? l.estimate().relativeErrorLow() : e;
+            double passed = l.estimate() != null && !refereed ? l.estimate().relativeErrorHigh() : e;
             double score = nonfinite && !nonfiniteUpstream ? Double.POSITIVE_INFINITY
-                    : e == 0 ? 0 : upstream >= SIGNAL_LOST ? 0
-                    : budget == 0 || !Double.isFinite(e) ? Double.POSITIVE_INFINITY : e / budget;
+                    : judged == 0 ? 0 : upstream >= SIGNAL_LOST ? 0
+                    : budget == 0 || !Double.isFinite(judged) ? Double.POSITIVE_INFINITY : judged / budget;
             boolean off = l.status() == Status.DIVERGED;
             diverged |= off;
             Role role;
@@ -158,7 +161,8 @@ public final class Diagnoser {
                     where = ErrorShape.localize(breakdown, l.referenceShape().length, nonfinite);
                     if (introducedAt == null) introducedAt = l.name();
                     introducedBefore = true;
-                    String why = reason(e, u, score, upstream, nonfinite, ErrorShape.grossFraction(breakdown, l.numel()), fill, where);
+                    String why = l.estimate() != null ? estimatedReason(e, u, score, upstream, nonfinite, l)
+                            : reason(e, u, score, upstream, nonfinite, ErrorShape.grossFraction(breakdown, l.numel()), fill, where);
                     if (!nonfinite && fill < STRUCTURED_FILL) why += notFlips(g, upstream, forwardDiffers, flipShare, rest);
                     if (refereed) why += String.format("; against the referee %s: %.3g, the reference's own %.3g",
                             referee.source(), candGold, refGold);
@@ -171,7 +175,7 @@ public final class Diagnoser {
             }
             double own = l.metrics().relativeError();
             out.put(l.name(), new LayerDiagnosis(l.name(), g, own, u, u == 0 ? Double.NaN : own / u, score, role, breakdown, where));
-            upstream = Math.max(upstream, finiteOrZero(e));
+            upstream = Math.max(upstream, finiteOrZero(passed));
             nonfiniteUpstream |= nonfinite;
         }
         Verdict verdict = introducedAt != null || (bugUpstream && diverged) ? Verdict.BUG
@@ -207,6 +211,15 @@ public final class Diagnoser {
                 100 * gross, GROSS, 100 * fill);
         return String.format("error jumps to %.3g (%.3g units) %s, %.3gx what precision and upstream explain; %s%s",
                 e, e / u, from, score, shape, where == null ? "" : "; in " + where.describe());
+    }
+
+    /** The reason of a layer judged from summaries: the estimate and its bounds, and what could not be read. */
+    private static String estimatedReason(double e, double u, double score, double upstream, boolean nonfinite, LayerReport l) {
+        if (nonfinite) return "the first layer where the candidate has NaN or Inf that the reference does not (counted in the summaries)";
+        String from = upstream == 0 ? "from an exact upstream" : String.format("from %.3g units upstream", upstream / u);
+        return String.format("error jumps to ~%.3g (%.3g units) %s, %.3gx what precision and upstream explain; estimated from"
+                        + " summaries, between %.3g and %.3g; no slice breakdown (the values were not kept)", e, e / u, from, score,
+                l.estimate().relativeErrorLow(), l.estimate().relativeErrorHigh());
     }
 
     /** NaN or Inf in the candidate beyond the reference's own. */

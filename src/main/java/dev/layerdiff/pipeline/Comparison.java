@@ -21,6 +21,8 @@ import dev.layerdiff.engine.CompareBackend;
 import dev.layerdiff.engine.CpuBackend;
 import dev.layerdiff.engine.MemoryFault;
 import dev.layerdiff.engine.PairTask;
+import dev.layerdiff.summary.Summaries;
+import dev.layerdiff.summary.SummaryBackend;
 import dev.layerdiff.stats.DiffImage;
 import dev.layerdiff.stats.PairResult;
 import java.io.Closeable;
@@ -69,9 +71,10 @@ public final class Comparison implements Closeable {
         this.candidate = candidate;
         this.owned = owned;
         this.options = options;
-        this.backend = backend;
+        // A summary on either side: its pairs are judged from the digests (the others still by their values).
+        this.backend = SummaryBackend.of(backend, reference, candidate);
         this.limits = limits;
-        this.diff = new LayerDiff(backend);
+        this.diff = new LayerDiff(this.backend);
         this.plan = LayerDiff.plan(reference, candidate, options);
     }
 
@@ -83,9 +86,9 @@ public final class Comparison implements Closeable {
     /** Opens both archives within {@code limits} and plans the pair; headers only. */
     public static Comparison open(Path reference, Path candidate, CompareOptions options, CompareBackend backend,
                                   ReadLimits limits) throws IOException {
-        Archive ref = Archives.open(reference, limits);
+        Archive ref = Summaries.view(Archives.open(reference, limits));
         try {
-            Archive cand = Archives.open(candidate, limits);
+            Archive cand = Summaries.view(Archives.open(candidate, limits));
             try {
                 return new Comparison(ref, cand, true, options, backend, limits);
             } catch (IOException | RuntimeException e) {
@@ -239,6 +242,7 @@ public final class Comparison implements Closeable {
     /** Closes the archives this comparison opened (idempotent); the backend stays open. */
     @Override
     public void close() throws IOException {
+        if (backend instanceof SummaryBackend own) own.close();
         if (!owned) return;
         try {
             candidate.close();

@@ -22,6 +22,7 @@ import dev.layerdiff.stats.Histogram;
 import dev.layerdiff.compare.LayerReport;
 import dev.layerdiff.compare.Report;
 import dev.layerdiff.stats.SideStats;
+import dev.layerdiff.stats.SketchEstimate;
 import dev.layerdiff.compare.Status;
 import dev.layerdiff.stats.TensorSummary;
 import java.io.IOException;
@@ -237,9 +238,12 @@ public final class JsonReport {
         g.writeNumberField("numel", l.numel());
         DiffMetrics m = l.metrics();
         if (m != null) {
-            // Without a finite pair the statistics of the difference are undefined (null), not 0.
+            // Without a finite pair the statistics of the difference are undefined (null), not 0; from a
+            // summary, what a sketch cannot tell (max_abs, its index, mean_abs, max_rel, the elements off) is null.
+            boolean estimated = l.estimate() != null && !l.estimate().identical();
             for (MetricField f : MetricField.values()) {
-                if (f.isCount()) g.writeNumberField(f.jsonName(), (long) f.value(l));
+                if (estimated && (f == MetricField.MISMATCHED || f == MetricField.MAX_ABS_INDEX)) g.writeNullField(f.jsonName());
+                else if (f.isCount()) g.writeNumberField(f.jsonName(), (long) f.value(l));
                 else number(g, f.jsonName(), f.value(l));
                 if (f == MetricField.MAX_ABS_INDEX && m.maxAbsIndex() >= 0) {
                     writeShape(g, "max_abs_position", Shapes.unravel(m.maxAbsIndex(), l.referenceShape()));
@@ -247,9 +251,20 @@ public final class JsonReport {
             }
             // null means "undefined" (no finite pair); a difference of finite values too large for a
             // double is a result, and says so.
-            if (m.finitePairs() > 0 && !(Double.isFinite(m.maxAbs()) && Double.isFinite(m.rmse()))) {
+            if (m.finitePairs() > 0 && !estimated && !(Double.isFinite(m.maxAbs()) && Double.isFinite(m.rmse()))) {
                 g.writeBooleanField("overflow", true);
             }
+        }
+        if (l.estimate() != null) {
+            SketchEstimate e = l.estimate();
+            g.writeObjectFieldStart("estimated");
+            g.writeBooleanField("identical", e.identical());
+            number(g, "relative_error", e.relativeError());
+            number(g, "relative_error_low", e.relativeErrorLow());
+            number(g, "relative_error_high", e.relativeErrorHigh());
+            number(g, "cosine", e.cosine());
+            number(g, "cosine_uncertainty", e.cosineUncertainty());
+            g.writeEndObject();
         }
         if (d != null) writeLayerDiagnosis(g, d);
         if (l.tolerance() != null) {

@@ -107,7 +107,11 @@ public final class TerminalTable {
         rows.add(header.toArray(String[]::new));
         for (LayerReport l : layers) {
             List<String> row = new ArrayList<>(List.of(row(l)));
-            if (diagnosis != null) row.addAll(List.of(diagnosisCells(diagnosis.layers().get(l.name()))));
+            if (diagnosis != null) {
+                String[] cells = diagnosisCells(diagnosis.layers().get(l.name()));
+                if (l.estimate() != null && !cells[0].isEmpty() && !l.estimate().identical()) cells[0] = "~" + cells[0];
+                row.addAll(List.of(cells));
+            }
             if (dtypes) row.add(dtypesDiffer(l) ? l.referenceDtype().displayName() + "|" + l.candidateDtype().displayName() : "");
             if (shapes) row.add(l.status() == Status.SHAPE_MISMATCH
                     ? Shapes.format(l.referenceShape()) + "|" + Shapes.format(l.candidateShape()) : "");
@@ -145,6 +149,10 @@ public final class TerminalTable {
             if (shown < every.size() - 1) out.println("... " + (every.size() - 1 - shown) + " rows not shown ...");
             out.println(String.format(Locale.ROOT, "(%d of %d layers shown: each group's first divergence and culprit, the suspects,"
                     + " and %d rows either side of each; --all shows every row)", layers.size(), every.size(), NEIGHBOURS));
+        }
+        if (every.stream().anyMatch(l -> l.estimate() != null)) {
+            out.println("(~ estimated from a summary's sketches; ? what a summary cannot count; a layer is diverged where the"
+                    + " hashes of its values differ)");
         }
         out.println();
         printPairing(report, out);
@@ -224,6 +232,11 @@ public final class TerminalTable {
         if (m == null) {
             String detail = l.status() == Status.SHAPE_MISMATCH ? "" : "-";
             return new String[] {display(l), l.status().jsonName(), detail, detail, detail, detail, detail};
+        }
+        if (l.estimate() != null) {
+            // From a summary: what a sketch cannot tell is "-", its elements off "?", its estimates "~".
+            return new String[] {display(l), l.status().jsonName(), "-", "-",
+                    String.format(Locale.ROOT, "~%.6f", m.cosine()), "?/" + l.numel(), "-"};
         }
         // The metrics as MetricField reads them for every report; undefined without a finite pair: "-".
         boolean anyFinite = m.finitePairs() > 0;

@@ -59,6 +59,8 @@ public final class Verdicts {
                 continue;
             }
             String what = l.status() == Status.SHAPE_MISMATCH ? "shape mismatch"
+                    : l.estimate() != null ? String.format(Locale.ROOT, "relative error ~%s, estimated from summaries",
+                            TerminalTable.num(l.estimate().relativeError()))
                     : String.format(Locale.ROOT, "%s of %s elements off, max_abs %s", l.metrics().mismatched(), l.numel(),
                             TerminalTable.num(l.metrics().maxAbs()));
             // A structural difference is never noise, whatever the compared layers of its group are.

@@ -20,7 +20,7 @@ package dev.layerdiff.stats;
  * @param identical          the hashes are equal: everything above is exact
  */
 public record SketchEstimate(double relativeError, double relativeErrorLow, double relativeErrorHigh, double cosine,
-                             double cosineUncertainty, boolean identical) {
+                             double cosineUncertainty, boolean identical) implements java.io.Serializable {
     /** Width of the bounds, in standard deviations of the estimate. */
     public static final double SIGMAS = 3;
 

@@ -52,7 +52,7 @@ class PackageRulesTest {
 
     @Test
     void summariesAreFilesOfStats() {
-        mayUseOnly("summary", "archive", "stats", "tensor", "io");
+        mayUseOnly("summary", "archive", "engine", "stats", "tensor", "io");
     }
 
     @Test
@@ -79,7 +79,7 @@ class PackageRulesTest {
 
     @Test
     void thePipelineSequencesCompareAndDiagnosis() {
-        mayUseOnly("pipeline", "compare", "diagnosis", "engine", "archive", "stats", "tensor");
+        mayUseOnly("pipeline", "compare", "diagnosis", "engine", "archive", "summary", "stats", "tensor");
         classes().that().resideInAPackage(ROOT + ".pipeline..")
                 .should().onlyDependOnClassesThat(resideOutsideOfPackage(ROOT + ".engine.*.."))
                 .because("backends are found at run time, never linked by the pipeline")

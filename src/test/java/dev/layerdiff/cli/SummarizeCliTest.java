@@ -32,4 +32,42 @@ class SummarizeCliTest {
         assertThat(buckets.exit()).isEqualTo(2);
         assertThat(buckets.err().strip()).isEqualTo("layerdiff: --buckets 1000: a power of two from 1 to 1048576");
     }
+
+    @Test
+    void comparesSummariesAsItComparesDumpsMarkingWhatIsEstimated() throws Exception {
+        Path ref = tmp.resolve("ref.summary.safetensors"), bug = tmp.resolve("bug.summary.safetensors");
+        assertThat(CliTest.run("summarize", Fixtures.path("cnn_ref_cpu.safetensors").toString(), "-o", ref.toString()).exit()).isZero();
+        assertThat(CliTest.run("summarize", Fixtures.path("cnn_bug_deadrelu.safetensors").toString(), "-o", bug.toString()).exit()).isZero();
+
+        Path json = tmp.resolve("report.json");
+        CliTest.Run both = CliTest.run("compare", ref.toString(), bug.toString(), "--json", json.toString());
+        assertThat(both.exit()).as(both.err()).isEqualTo(1);
+        assertThat(both.out()).containsPattern("(?m)^conv2 +diverged +- +- +~0\\.9\\d+ +\\?/9216 .* ~2\\.\\d+e\\+01 .*introduced")
+                .contains("(~ estimated from a summary's sketches; ? what a summary cannot count;")
+                .contains("estimated from summaries, between");
+        assertThat(both.out().strip().lines().reduce((a, b) -> b).orElseThrow()).startsWith("DIVERGED (bug): activations: bug introduced at conv2;");
+        com.fasterxml.jackson.databind.JsonNode layers = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile()).get("layers");
+        com.fasterxml.jackson.databind.JsonNode conv1 = layers.get(0), conv2 = layers.get(3);
+        assertThat(conv1.get("estimated").get("identical").asBoolean()).isTrue();
+        assertThat(conv1.get("status").asText()).isEqualTo("ok");
+        assertThat(conv2.get("name").asText()).isEqualTo("conv2");
+        assertThat(conv2.get("mismatched").isNull()).isTrue();
+        assertThat(conv2.get("max_abs").isNull()).isTrue();
+        double low = conv2.get("estimated").get("relative_error_low").asDouble(), high = conv2.get("estimated").get("relative_error_high").asDouble();
+        // The exact relative error of conv2, from the comparison of the values: 25.2.
+        assertThat(25.2).isBetween(low, high);
+
+        // One side a dump, the other its summary: the same verdict; a run against its own summary: identical.
+        CliTest.Run mixed = CliTest.run("compare", Fixtures.path("cnn_ref_cpu.safetensors").toString(), bug.toString(), "--quiet");
+        assertThat(mixed.out()).startsWith("DIVERGED (bug): activations: bug introduced at conv2;");
+        CliTest.Run same = CliTest.run("compare", Fixtures.path("cnn_ref_cpu.safetensors").toString(), ref.toString(), "--quiet");
+        assertThat(same.exit()).as(same.out() + same.err()).isZero();
+
+        Path narrow = tmp.resolve("narrow.summary.safetensors");
+        CliTest.run("summarize", Fixtures.path("cnn_bug_deadrelu.safetensors").toString(), "-o", narrow.toString(), "--buckets", "256");
+        CliTest.Run apart = CliTest.run("compare", ref.toString(), narrow.toString());
+        assertThat(apart.exit()).isEqualTo(2);
+        assertThat(apart.err().strip()).isEqualTo("layerdiff: " + ref + " was summarised with --buckets 1024 and " + narrow
+                + " with 256: their sketches cannot be compared; summarise both with the same --buckets");
+    }
 }

@@ -154,12 +154,12 @@ class DiagnosisFixturesTest {
         }
     }
 
-    private static Path file(String name) {
+    static Path file(String name) {
         return name.startsWith("fixtures/") ? Fixtures.path(name.substring("fixtures/".length()) + ".safetensors")
                 : Fixtures.resource("/" + name + ".safetensors");
     }
 
-    private static Group group(String json) {
+    static Group group(String json) {
         for (Group g : Group.values()) if (g.jsonName().equals(json)) return g;
         throw new IllegalArgumentException(json);
     }

@@ -1,0 +1,145 @@
+package dev.layerdiff.summary;
+
+import dev.layerdiff.archive.Archive;
+import dev.layerdiff.engine.CompareBackend;
+import dev.layerdiff.engine.CpuBackend;
+import dev.layerdiff.engine.PairTask;
+import dev.layerdiff.stats.DiffMetrics;
+import dev.layerdiff.stats.GrossTest;
+import dev.layerdiff.stats.PairResult;
+import dev.layerdiff.stats.SketchEstimate;
+import dev.layerdiff.stats.SliceStats;
+import dev.layerdiff.stats.TensorDigest;
+import dev.layerdiff.stats.TensorSummary;
+import dev.layerdiff.stats.ZeroIndices;
+import dev.layerdiff.tensor.TensorEntry;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A backend for comparisons with a summary on one side or both: pairs whose two sides hold values go to
+ * the backend it wraps; a pair with a summarised side is judged from the two digests (a side that holds
+ * values is digested on the way, with the summary's bucket limit), its metrics the sketch's estimates
+ * ({@link SketchEstimate}: relative error, cosine and RMS error; NaN for what a sketch cannot tell).
+ * Summarised tensors are never read: their statistics come from the digest, their slice breakdowns and
+ * zero scans are empty (the diagnosis says it could not read them).
+ */
+public final class SummaryBackend implements CompareBackend {
+    private final CompareBackend exact;
+    private final int buckets;
+    private CpuBackend digester;
+
+    private SummaryBackend(CompareBackend exact, int buckets) {
+        this.exact = exact;
+        this.buckets = buckets;
+    }
+
+    /**
+     * {@code backend} itself when neither archive is a summary; else a backend that judges summarised pairs
+     * from their digests. Close it (it closes only what it made, never {@code backend}).
+     *
+     * @throws IllegalArgumentException if both are summaries made with different bucket limits
+     */
+    public static CompareBackend of(CompareBackend backend, Archive reference, Archive candidate) {
+        int r = Summaries.buckets(reference), c = Summaries.buckets(candidate);
+        if (r == 0 && c == 0) return backend;
+        if (r != 0 && c != 0 && r != c) {
+            throw new IllegalArgumentException(reference.path() + " was summarised with --buckets " + r + " and " + candidate.path()
+                    + " with " + c + ": their sketches cannot be compared; summarise both with the same --buckets");
+        }
+        return new SummaryBackend(backend, Math.max(r, c));
+    }
+
+    @Override
+    public String name() {
+        return exact.name();
+    }
+
+    @Override
+    public void compare(List<PairTask> tasks, ResultSink sink) throws IOException {
+        List<PairTask> values = new ArrayList<>();
+        List<Integer> valueIndex = new ArrayList<>(), estimated = new ArrayList<>();
+        for (int i = 0; i < tasks.size(); i++) {
+            PairTask t = tasks.get(i);
+            if (Summaries.isSummarized(t.reference()) || Summaries.isSummarized(t.candidate())) {
+                estimated.add(i);
+            } else {
+                values.add(t);
+                valueIndex.add(i);
+            }
+        }
+        if (!values.isEmpty()) {
+            exact.compare(values, new ResultSink() {
+                @Override public void accept(int task, PairResult result) { sink.accept(valueIndex.get(task), result); }
+                @Override public void progressed(int task, long bytes) { sink.progressed(valueIndex.get(task), bytes); }
+            });
+        }
+        List<TensorEntry> sides = new ArrayList<>();
+        for (int i : estimated) sides.addAll(List.of(tasks.get(i).reference(), tasks.get(i).candidate()));
+        List<TensorDigest> digests = digests(sides);
+        for (int k = 0; k < estimated.size(); k++) {
+            sink.accept(estimated.get(k), estimate(digests.get(2 * k), digests.get(2 * k + 1)));
+        }
+    }
+
+    @Override
+    public List<TensorSummary> summarize(List<TensorEntry> tensors) throws IOException {
+        List<TensorEntry> values = tensors.stream().filter(t -> !Summaries.isSummarized(t)).toList();
+        List<TensorSummary> read = exact.summarize(values);
+        List<TensorSummary> out = new ArrayList<>(tensors.size());
+        int next = 0;
+        for (TensorEntry t : tensors) {
+            TensorDigest d = Summarized.digestOf(t.data());
+            out.add(d != null ? new TensorSummary(d.stats(), d.histogram()) : read.get(next++));
+        }
+        return out;
+    }
+
+    @Override
+    public SliceStats[] slices(PairTask task, GrossTest test) throws IOException {
+        if (Summaries.isSummarized(task.reference()) || Summaries.isSummarized(task.candidate())) return new SliceStats[0];
+        return exact.slices(task, test);
+    }
+
+    @Override
+    public ZeroIndices zeroIndices(TensorEntry tensor, int dim, long byteLimit) throws IOException {
+        if (Summaries.isSummarized(tensor)) return new ZeroIndices(dim, 0, new int[0], 0, 0, false);
+        return exact.zeroIndices(tensor, dim, byteLimit);
+    }
+
+    /** Closes the backend this one made to digest the sides that hold values; the wrapped one stays open. */
+    @Override
+    public void close() {
+        if (digester != null && digester != exact) digester.close();
+    }
+
+    /** The digests of summarised tensors as stored, of the others computed (one pass over their bytes). */
+    private List<TensorDigest> digests(List<TensorEntry> tensors) throws IOException {
+        List<TensorEntry> values = tensors.stream().filter(t -> !Summaries.isSummarized(t)).toList();
+        List<TensorDigest> computed = values.isEmpty() ? List.of() : digester().digest(values, buckets);
+        List<TensorDigest> out = new ArrayList<>(tensors.size());
+        int next = 0;
+        for (TensorEntry t : tensors) {
+            TensorDigest d = Summarized.digestOf(t.data());
+            out.add(d != null ? d : computed.get(next++));
+        }
+        return out;
+    }
+
+    private synchronized CpuBackend digester() {
+        if (digester == null) digester = exact instanceof CpuBackend cpu ? cpu : new CpuBackend();
+        return digester;
+    }
+
+    private static PairResult estimate(TensorDigest ref, TensorDigest cand) {
+        SketchEstimate e = SketchEstimate.of(ref.sketch(), ref.stats(), cand.sketch(), cand.stats());
+        long pairs = Math.min(ref.stats().finite(), cand.stats().finite());
+        double refNorm = Math.sqrt(SketchEstimate.squaredNorm(ref.stats()));
+        double rmse = pairs == 0 ? Double.NaN : e.relativeError() * refNorm / Math.sqrt(pairs);
+        double sqnr = e.identical() || e.relativeError() == 0 ? Double.POSITIVE_INFINITY : -20 * Math.log10(e.relativeError());
+        DiffMetrics m = new DiffMetrics(e.identical() ? 0 : Double.NaN, -1, e.identical() ? 0 : Double.NaN,
+                e.identical() ? 0 : Double.NaN, e.identical() ? 0 : rmse, e.cosine(), sqnr, 0, pairs);
+        return new PairResult(m, ref.stats(), cand.stats(), ref.histogram(), cand.histogram(), null, null, e);
+    }
+}
