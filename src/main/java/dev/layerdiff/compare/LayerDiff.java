@@ -11,7 +11,7 @@ import dev.layerdiff.stats.DiffImage;
 import dev.layerdiff.stats.DiffMetrics;
 import dev.layerdiff.stats.LayerStats;
 import dev.layerdiff.stats.PairResult;
-import dev.layerdiff.stats.SketchEstimate;
+import dev.layerdiff.stats.ErrorEstimate;
 import dev.layerdiff.stats.StatsArena;
 import dev.layerdiff.stats.TensorSummary;
 import dev.layerdiff.tensor.TensorEntry;
@@ -177,7 +177,7 @@ public final class LayerDiff {
     }
 
     /** A compared layer's result, its statistics packed. */
-    private record Compared(DiffMetrics metrics, LayerStats stats, DiffImage image, SketchEstimate estimate) {
+    private record Compared(DiffMetrics metrics, LayerStats stats, DiffImage image, ErrorEstimate estimate) {
         Compared(StatsArena arena, PairResult r) {
             this(r.metrics(), arena.put(r), r.image(), r.estimate());
         }

@@ -6,7 +6,7 @@ import dev.layerdiff.stats.DiffMetrics;
 import dev.layerdiff.stats.Histogram;
 import dev.layerdiff.stats.LayerStats;
 import dev.layerdiff.stats.SideStats;
-import dev.layerdiff.stats.SketchEstimate;
+import dev.layerdiff.stats.ErrorEstimate;
 
 import dev.layerdiff.tensor.DType;
 
@@ -28,7 +28,7 @@ import dev.layerdiff.tensor.DType;
 public record LayerReport(String name, String candidateName, Group group, int order, Status status,
                           long[] referenceShape, long[] candidateShape, DType referenceDtype, DType candidateDtype,
                           long numel, Tolerance tolerance, DiffMetrics metrics, LayerStats stats,
-                          DiffImage image, Match pairedBy, SketchEstimate estimate) {
+                          DiffImage image, Match pairedBy, ErrorEstimate estimate) {
 
     /** A layer whose values were compared (or unpaired). */
     public LayerReport(String name, String candidateName, Group group, int order, Status status,

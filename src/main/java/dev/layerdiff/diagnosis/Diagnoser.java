@@ -91,7 +91,8 @@ public final class Diagnoser {
             groups.put(g, gd);
             for (LayerReport l : walk) {
                 double e = l.metrics().relativeError();
-                upstream = Math.max(upstream, finiteOrZero(l.estimate() != null ? l.estimate().relativeErrorHigh() : e));
+                double high = l.estimate() != null ? l.estimate().relativeErrorHigh() : e;
+                upstream = Math.max(upstream, high == Double.POSITIVE_INFINITY && l.estimate() != null ? high : finiteOrZero(high));
                 if (g == Group.ACTIVATIONS) forwardDiffers |= e != 0 || l.status() == Status.DIVERGED;
             }
         }
@@ -110,7 +111,7 @@ public final class Diagnoser {
     private GroupDiagnosis walk(Group g, List<LayerReport> walk, double start, boolean bugUpstream, boolean forwardDiffers,
                                 NoiseFloor floor, Map<String, LayerDiagnosis> out) throws IOException {
         double upstream = start;
-        boolean nonfiniteUpstream = false, introducedBefore = bugUpstream, diverged = false;
+        boolean nonfiniteUpstream = false, introducedBefore = bugUpstream, diverged = false, undetermined = false;
         String introducedAt = null;
         List<Suspect> culprits = new ArrayList<>(), others = new ArrayList<>();
         for (LayerReport l : walk) {
@@ -168,6 +169,9 @@ public final class Diagnoser {
                             referee.source(), candGold, refGold);
                     culprits.add(new Suspect(l.name(), score, why));
                 }
+            } else if (off && !introducedBefore && Double.isInfinite(passed) && l.estimate() != null) {
+                role = Role.UNDETERMINED;
+                undetermined = true;
             } else if (off) {
                 role = introducedBefore ? Role.INHERITED : Role.NOISE;
             } else {
@@ -175,11 +179,11 @@ public final class Diagnoser {
             }
             double own = l.metrics().relativeError();
             out.put(l.name(), new LayerDiagnosis(l.name(), g, own, u, u == 0 ? Double.NaN : own / u, score, role, breakdown, where));
-            upstream = Math.max(upstream, finiteOrZero(passed));
+            upstream = Math.max(upstream, passed == Double.POSITIVE_INFINITY && l.estimate() != null ? passed : finiteOrZero(passed));
             nonfiniteUpstream |= nonfinite;
         }
         Verdict verdict = introducedAt != null || (bugUpstream && diverged) ? Verdict.BUG
-                : diverged ? Verdict.NOISE : Verdict.OK;
+                : undetermined ? Verdict.UNDETERMINED : diverged ? Verdict.NOISE : Verdict.OK;
         others.sort(Comparator.comparingDouble(Suspect::score).reversed());
         List<Suspect> suspects = new ArrayList<>(culprits);
         suspects.addAll(others);
@@ -217,6 +221,11 @@ public final class Diagnoser {
     private static String estimatedReason(double e, double u, double score, double upstream, boolean nonfinite, LayerReport l) {
         if (nonfinite) return "the first layer where the candidate has NaN or Inf that the reference does not (counted in the summaries)";
         String from = upstream == 0 ? "from an exact upstream" : String.format("from %.3g units upstream", upstream / u);
+        if (Double.isInfinite(l.estimate().relativeErrorHigh())) {
+            return String.format("error of at least %.3g (%.3g units) %s, %.3gx what precision and upstream explain; a lower bound"
+                    + " from the recorded statistics (norms, means, extremes); no slice breakdown (the values were not kept)",
+                    l.estimate().relativeErrorLow(), l.estimate().relativeErrorLow() / u, from, score);
+        }
         return String.format("error jumps to ~%.3g (%.3g units) %s, %.3gx what precision and upstream explain; estimated from"
                         + " summaries, between %.3g and %.3g; no slice breakdown (the values were not kept)", e, e / u, from, score,
                 l.estimate().relativeErrorLow(), l.estimate().relativeErrorHigh());

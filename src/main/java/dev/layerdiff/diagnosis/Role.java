@@ -11,8 +11,10 @@ public enum Role {
     /** Error that neither the precision nor the layers before it explain: where a bug enters. */
     INTRODUCED,
     /** Beyond tolerance after a layer that introduced error, and explained by it. */
-    INHERITED;
+    INHERITED,
+    /** Different, by an amount its dump does not bound (statistics alone), and nothing upstream explains. */
+    UNDETERMINED;
 
     /** Key used in JSON and on the terminal. */
-    public String jsonName() { return name().toLowerCase(Locale.ROOT); }
+    public String jsonName() { return this == UNDETERMINED ? "not_determined" : name().toLowerCase(Locale.ROOT); }
 }

@@ -22,7 +22,7 @@ import dev.layerdiff.stats.Histogram;
 import dev.layerdiff.compare.LayerReport;
 import dev.layerdiff.compare.Report;
 import dev.layerdiff.stats.SideStats;
-import dev.layerdiff.stats.SketchEstimate;
+import dev.layerdiff.stats.ErrorEstimate;
 import dev.layerdiff.compare.Status;
 import dev.layerdiff.stats.TensorSummary;
 import java.io.IOException;
@@ -256,7 +256,7 @@ public final class JsonReport {
             }
         }
         if (l.estimate() != null) {
-            SketchEstimate e = l.estimate();
+            ErrorEstimate e = l.estimate();
             g.writeObjectFieldStart("estimated");
             g.writeBooleanField("identical", e.identical());
             number(g, "relative_error", e.relativeError());

@@ -109,7 +109,10 @@ public final class TerminalTable {
             List<String> row = new ArrayList<>(List.of(row(l)));
             if (diagnosis != null) {
                 String[] cells = diagnosisCells(diagnosis.layers().get(l.name()));
-                if (l.estimate() != null && !cells[0].isEmpty() && !l.estimate().identical()) cells[0] = "~" + cells[0];
+                if (l.estimate() != null && !cells[0].isEmpty() && !l.estimate().identical()) {
+                    // A sketch's estimate is "~"; recorded statistics give a lower bound only, ">=".
+                    cells[0] = (Double.isInfinite(l.estimate().relativeErrorHigh()) ? ">=" : "~") + cells[0];
+                }
                 row.addAll(List.of(cells));
             }
             if (dtypes) row.add(dtypesDiffer(l) ? l.referenceDtype().displayName() + "|" + l.candidateDtype().displayName() : "");
@@ -151,8 +154,8 @@ public final class TerminalTable {
                     + " and %d rows either side of each; --all shows every row)", layers.size(), every.size(), NEIGHBOURS));
         }
         if (every.stream().anyMatch(l -> l.estimate() != null)) {
-            out.println("(~ estimated from a summary's sketches; ? what a summary cannot count; a layer is diverged where the"
-                    + " hashes of its values differ)");
+            out.println("(~ estimated from a summary's sketches, >= a lower bound from recorded statistics; ? what they cannot"
+                    + " count; a layer is diverged where the hashes or statistics of its values differ)");
         }
         out.println();
         printPairing(report, out);
@@ -236,7 +239,7 @@ public final class TerminalTable {
         if (l.estimate() != null) {
             // From a summary: what a sketch cannot tell is "-", its elements off "?", its estimates "~".
             return new String[] {display(l), l.status().jsonName(), "-", "-",
-                    String.format(Locale.ROOT, "~%.6f", m.cosine()), "?/" + l.numel(), "-"};
+                    Double.isNaN(m.cosine()) ? "-" : String.format(Locale.ROOT, "~%.6f", m.cosine()), "?/" + l.numel(), "-"};
         }
         // The metrics as MetricField reads them for every report; undefined without a finite pair: "-".
         boolean anyFinite = m.finitePairs() > 0;

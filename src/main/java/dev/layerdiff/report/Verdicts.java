@@ -25,6 +25,8 @@ public final class Verdicts {
             case NOISE -> "noise (every difference is what the precision explains)";
             case BUG -> g.introducedAt() != null ? "bug, introduced at " + g.introducedAt()
                     : "bug, inherited from an earlier group (no layer of its own introduces more)";
+            case UNDETERMINED -> "not determined (a layer differs by more than its statistics can bound: compare the tensors or"
+                    + " their summaries)";
         };
     }
 
@@ -59,6 +61,9 @@ public final class Verdicts {
                 continue;
             }
             String what = l.status() == Status.SHAPE_MISMATCH ? "shape mismatch"
+                    : l.estimate() != null && Double.isInfinite(l.estimate().relativeErrorHigh())
+                            ? String.format(Locale.ROOT, "relative error at least %s, from recorded statistics",
+                            TerminalTable.num(l.estimate().relativeErrorLow()))
                     : l.estimate() != null ? String.format(Locale.ROOT, "relative error ~%s, estimated from summaries",
                             TerminalTable.num(l.estimate().relativeError()))
                     : String.format(Locale.ROOT, "%s of %s elements off, max_abs %s", l.metrics().mismatched(), l.numel(),

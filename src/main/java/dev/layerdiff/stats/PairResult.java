@@ -11,7 +11,7 @@ package dev.layerdiff.stats;
  */
 public record PairResult(DiffMetrics metrics, SideStats referenceStats, SideStats candidateStats,
                          Histogram referenceHistogram, Histogram candidateHistogram, Histogram diffHistogram,
-                         DiffImage image, SketchEstimate estimate) implements java.io.Serializable {
+                         DiffImage image, ErrorEstimate estimate) implements java.io.Serializable {
 
     /** A result of the values compared. */
     public PairResult(DiffMetrics metrics, SideStats referenceStats, SideStats candidateStats, Histogram referenceHistogram,

@@ -5,7 +5,7 @@ package dev.layerdiff.stats;
  * of them (a fixed random signed projection into {@code k} buckets), with smaller sketches of the
  * slices along dims 0 and 1. A sketch is linear, so the sketch of {@code cand - ref} is the difference
  * of the two sketches: two runs summarised apart are compared as if their tensors were at hand, within
- * the uncertainty {@link SketchEstimate} states.
+ * the uncertainty {@link ErrorEstimate} states.
  *
  * <p>Exactly (so that any tool can write a sketch this one reads): element {@code i} (flat C order,
  * from 0) draws {@code h = mix(i ^ SEED)}, where {@code mix} is splitmix64's step (add

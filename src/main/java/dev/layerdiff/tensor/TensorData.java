@@ -19,6 +19,9 @@ public interface TensorData {
     /** Whether {@link #read} may be called at any offset, concurrently. */
     boolean isRandomAccess();
 
+    /** What a dump recorded of a tensor it kept no values of (then {@link #read} fails), or null: the values are here. */
+    default RecordedStatistics recorded() { return null; }
+
     /**
      * Returns a read-only buffer positioned at 0 whose {@code limit()} is {@code length}, holding bytes
      * {@code [offset, offset + length)}. Its byte order is already set to the tensor's byte order.

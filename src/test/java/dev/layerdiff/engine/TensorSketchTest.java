@@ -2,7 +2,7 @@ package dev.layerdiff.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.layerdiff.stats.SketchEstimate;
+import dev.layerdiff.stats.ErrorEstimate;
 import dev.layerdiff.stats.TensorDigest;
 import dev.layerdiff.stats.TensorSketch;
 import dev.layerdiff.tensor.DType;
@@ -58,7 +58,7 @@ class TensorSketchTest {
             List<TensorDigest> d = cpu.digest(List.of(TestTensors.tensor(DType.FLOAT32, ByteOrder.LITTLE_ENDIAN, a),
                     TestTensors.tensor(DType.FLOAT32, ByteOrder.BIG_ENDIAN, a), TestTensors.tensor(DType.FLOAT32, ByteOrder.LITTLE_ENDIAN, b)), 1024);
             assertThat(d.get(0).sketch().hash()).isEqualTo(d.get(1).sketch().hash()).isNotEqualTo(d.get(2).sketch().hash());
-            assertThat(SketchEstimate.of(d.get(0).sketch(), d.get(0).stats(), d.get(1).sketch(), d.get(1).stats()).identical()).isTrue();
+            assertThat(ErrorEstimate.of(d.get(0).sketch(), d.get(0).stats(), d.get(1).sketch(), d.get(1).stats()).identical()).isTrue();
         }
     }
 
@@ -85,7 +85,7 @@ class TensorSketchTest {
                 }
                 List<TensorDigest> d = cpu.digest(List.of(TestTensors.tensor(DType.FLOAT64, ByteOrder.LITTLE_ENDIAN, ref),
                         TestTensors.tensor(DType.FLOAT64, ByteOrder.LITTLE_ENDIAN, cand)), 1024);
-                SketchEstimate e = SketchEstimate.of(d.get(0).sketch(), d.get(0).stats(), d.get(1).sketch(), d.get(1).stats());
+                ErrorEstimate e = ErrorEstimate.of(d.get(0).sketch(), d.get(0).stats(), d.get(1).sketch(), d.get(1).stats());
                 double exact = exactRelativeError(ref, cand);
                 layers++;
                 if (exact >= e.relativeErrorLow() && exact <= e.relativeErrorHigh()) within++;

@@ -9,7 +9,7 @@ import dev.layerdiff.archive.ArchiveException;
 import dev.layerdiff.archive.Archives;
 import dev.layerdiff.archive.safetensors.SafetensorsWriter;
 import dev.layerdiff.engine.CpuBackend;
-import dev.layerdiff.stats.SketchEstimate;
+import dev.layerdiff.stats.ErrorEstimate;
 import dev.layerdiff.stats.TensorDigest;
 import dev.layerdiff.tensor.DType;
 import java.io.IOException;
@@ -54,7 +54,7 @@ class SummaryFileTest {
                     if (d.sketch().dim0() != null) assertThat(e.digest().sketch().dim0().values()).containsExactly(d.sketch().dim0().values());
 
                     TensorDigest other = readBug.get(i).digest();
-                    SketchEstimate est = SketchEstimate.of(e.digest().sketch(), e.digest().stats(), other.sketch(), other.stats());
+                    ErrorEstimate est = ErrorEstimate.of(e.digest().sketch(), e.digest().stats(), other.sketch(), other.stats());
                     if (!est.identical()) diverged++;
                 }
                 // The example's report: 22 of 25 layers diverged (3 are bit-identical, and their hashes say so).

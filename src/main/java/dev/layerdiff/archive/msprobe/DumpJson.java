@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.layerdiff.archive.ArchiveException;
+import dev.layerdiff.tensor.RecordedStatistics;
 import dev.layerdiff.io.Sizes;
 import dev.layerdiff.archive.JsonProblems;
 import java.io.IOException;
@@ -59,7 +60,15 @@ final class DumpJson {
     }
 
     /** One tensor leaf: its call, pass, file name in dump_tensor_data and the shape dump.json states (null if none). */
-    record Leaf(String call, Pass pass, String dataName, long[] shape) {}
+    /**
+     * One tensor of dump.json: the file its values are in ({@code data_name}), or, in a statistics dump,
+     * the name that file would have and what was recorded in its place ({@code dtype} and {@code recorded}).
+     */
+    record Leaf(String call, Pass pass, String dataName, long[] shape, String dtype, RecordedStatistics recorded) {
+        Leaf(String call, Pass pass, String dataName, long[] shape) {
+            this(call, pass, dataName, shape, null, null);
+        }
+    }
 
     /** The system property that raises the size limit of a dump.json, e.g. {@code 4G}. */
     static final String MAX_BYTES_PROPERTY = "layerdiff.msprobe.maxDumpJson";
@@ -130,17 +139,34 @@ final class DumpJson {
             p.nextToken();
             JsonNode node = p.readValueAsTree();
             if (node == null || !node.isObject()) throw new ArchiveException(file, "entry " + call + " is not a JSON object");
-            collect(call, Pass.of(call), node);
+            collect(call, Pass.of(call), node, call);
         }
     }
 
-    private void collect(String call, Pass pass, JsonNode node) throws ArchiveException {
+    /**
+     * The tensors under {@code node}, {@code path} the name its file would have (msprobe's scheme:
+     * {@code CALL.input.0}, {@code CALL.input.KWARG}, {@code CALL.output.0}, {@code CALL.parameters.weight},
+     * {@code CALL.weight} for a parameter's gradient, list elements by their index).
+     */
+    private void collect(String call, Pass pass, JsonNode node, String path) throws ArchiveException {
         if (node.isArray()) {
-            for (JsonNode n : node) collect(call, pass, n);
+            // A parameter gradient's list holds its one tensor, named without an index.
+            if (pass == Pass.PARAMETER_GRADIENT && node.size() == 1) collect(call, pass, node.get(0), path);
+            else for (int i = 0; i < node.size(); i++) collect(call, pass, node.get(i), path + "." + i);
         } else if (node.isObject()) {
             JsonNode name = node.get("data_name");
+            if (name == null && node.has("Norm") && node.path("type").asText("").endsWith("Tensor")) {
+                leaves.add(new Leaf(call, pass, path + ".pt", shape(node.get("shape")), node.path("dtype").asText(null),
+                        new RecordedStatistics(number(node, "Max"), number(node, "Min"), number(node, "Mean"), number(node, "Norm"),
+                                node.path("md5").isTextual() ? node.get("md5").textValue() : null)));
+                return;
+            }
             if (name == null) {
-                for (Iterator<JsonNode> it = node.elements(); it.hasNext();) collect(call, pass, it.next());
+                for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
+                    Map.Entry<String, JsonNode> f = it.next();
+                    String key = path.equals(call) && f.getKey().startsWith("input_") ? "input" : f.getKey();
+                    collect(call, pass, f.getValue(), path + "." + key);
+                }
                 return;
             }
             if (!name.isTextual()) throw new ArchiveException(file, "entry " + call + ": data_name " + name + " is not a string");
@@ -151,6 +177,18 @@ final class DumpJson {
             }
             leaves.add(new Leaf(call, pass, n, shape(node.get("shape"))));
         }
+    }
+
+    /** A statistic as msprobe writes it: a number, or a string for NaN and the infinities; NaN when absent. */
+    private static double number(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        if (v == null) return Double.NaN;
+        if (v.isNumber()) return v.doubleValue();
+        return switch (v.asText("")) {
+            case "inf", "Infinity" -> Double.POSITIVE_INFINITY;
+            case "-inf", "-Infinity" -> Double.NEGATIVE_INFINITY;
+            default -> Double.NaN;
+        };
     }
 
     /** The stated shape, or null where dump.json states none or one that is not a list of counts. */

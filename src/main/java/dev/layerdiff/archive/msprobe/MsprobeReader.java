@@ -6,9 +6,11 @@ import dev.layerdiff.archive.ArchiveFormats;
 import dev.layerdiff.archive.ListArchive;
 import dev.layerdiff.archive.msprobe.DumpJson.Leaf;
 import dev.layerdiff.archive.msprobe.DumpJson.Pass;
+import dev.layerdiff.tensor.DType;
 import dev.layerdiff.tensor.Shapes;
 import dev.layerdiff.tensor.TensorEntry;
 import java.io.IOException;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,20 +42,16 @@ public final class MsprobeReader {
         Path json = DumpLocation.dumpJson(path);
         DumpJson dump = DumpJson.read(json);
         String name = json.toString();
-        if (dump.leaves.isEmpty()) {
-            String task = dump.metadata.get("task");
-            throw new ArchiveException(name, "statistics".equals(task)
-                    ? "msprobe dumped statistics only (\"task\": \"statistics\"): no tensors to compare; dump with \"task\": \"tensor\""
-                    : "lists no tensor files (no data_name)");
-        }
+        if (dump.leaves.isEmpty()) throw new ArchiveException(name, "lists no tensors (no data_name, no statistics)");
         Path dir = json.resolveSibling(TENSOR_DIR);
-        if (!Files.isDirectory(dir)) throw new ArchiveException(name, "no " + TENSOR_DIR + " directory beside it, where its tensors are");
+        boolean withFiles = dump.leaves.stream().anyMatch(l -> l.recorded() == null);
+        if (withFiles && !Files.isDirectory(dir)) throw new ArchiveException(name, "no " + TENSOR_DIR + " directory beside it, where its tensors are");
         List<Archive> files = new ArrayList<>();
         try {
             List<TensorEntry> tensors = new ArrayList<>();
             Set<String> seen = new HashSet<>();
             for (Leaf leaf : executionOrder(dump.leaves)) {
-                TensorEntry e = tensor(json, dir, leaf, files);
+                TensorEntry e = leaf.recorded() != null ? recorded(name, leaf) : tensor(json, dir, leaf, files);
                 if (!seen.add(e.name())) throw new ArchiveException(name, "two entries list " + leaf.dataName());
                 tensors.add(e.renamed(e.name(), tensors.size()));
             }
@@ -101,6 +99,19 @@ public final class MsprobeReader {
                     + Shapes.format(leaf.shape()) + " (entry " + leaf.call() + ")");
         }
         return e.renamed(tensorName(leaf), 0);
+    }
+
+    /** A tensor of a statistics dump: what msprobe recorded of it, under the name its file would have had. */
+    private static TensorEntry recorded(String json, Leaf leaf) throws ArchiveException {
+        String stated = leaf.dtype() == null ? "" : leaf.dtype();
+        DType dtype = DType.byDisplayName(stated.startsWith("torch.") ? stated.substring("torch.".length()) : stated);
+        if (dtype == null || leaf.shape() == null) {
+            throw new ArchiveException(json, "entry " + leaf.call() + ": statistics of a tensor without a known dtype and shape ("
+                    + stated + ")");
+        }
+        String n = tensorName(leaf);
+        return new TensorEntry(n, 0, dtype, leaf.shape(), ByteOrder.LITTLE_ENDIAN,
+                new RecordedData(json, n, Shapes.numel(leaf.shape()) * dtype.byteSize(), leaf.recorded()));
     }
 
     /** Equal, or the file's complex pairs as a trailing dimension of 2. */
