@@ -236,7 +236,7 @@ public final class TerminalTable {
             String detail = l.status() == Status.SHAPE_MISMATCH ? "" : "-";
             return new String[] {display(l), l.status().jsonName(), detail, detail, detail, detail, detail};
         }
-        if (l.estimate() != null) {
+        if (l.estimate() != null && !l.estimate().identical()) {
             // From a summary: what a sketch cannot tell is "-", its elements off "?", its estimates "~".
             return new String[] {display(l), l.status().jsonName(), "-", "-",
                     Double.isNaN(m.cosine()) ? "-" : String.format(Locale.ROOT, "~%.6f", m.cosine()), "?/" + l.numel(), "-"};

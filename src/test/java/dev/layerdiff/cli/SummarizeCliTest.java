@@ -43,7 +43,8 @@ class SummarizeCliTest {
         CliTest.Run both = CliTest.run("compare", ref.toString(), bug.toString(), "--json", json.toString());
         assertThat(both.exit()).as(both.err()).isEqualTo(1);
         assertThat(both.out()).containsPattern("(?m)^conv2 +diverged +- +- +~0\\.9\\d+ +\\?/9216 .* ~2\\.\\d+e\\+01 .*introduced")
-                .contains("(~ estimated from a summary's sketches; ? what a summary cannot count;")
+                .contains("(~ estimated from a summary's sketches, >= a lower bound from recorded statistics; ? what they cannot count;")
+                .containsPattern("(?m)^conv1 +ok +0 +0 +1\\.000000 +0/18432 ")
                 .contains("estimated from summaries, between");
         assertThat(both.out().strip().lines().reduce((a, b) -> b).orElseThrow()).startsWith("DIVERGED (bug): activations: bug introduced at conv2;");
         com.fasterxml.jackson.databind.JsonNode layers = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile()).get("layers");
@@ -56,6 +57,16 @@ class SummarizeCliTest {
         double low = conv2.get("estimated").get("relative_error_low").asDouble(), high = conv2.get("estimated").get("relative_error_high").asDouble();
         // The exact relative error of conv2, from the comparison of the values: 25.2.
         assertThat(25.2).isBetween(low, high);
+
+        // The page: the estimate and its bounds beside each estimated layer.
+        Path html = tmp.resolve("report.html");
+        assertThat(CliTest.run("compare", ref.toString(), bug.toString(), "--html", html.toString(), "--quiet").exit()).isEqualTo(1);
+        com.fasterxml.jackson.databind.JsonNode estimated = dev.layerdiff.report.html.HtmlReportTest.data(Files.readString(html))
+                .path("layers").path("estimated");
+        assertThat(estimated.get(0).isNull()).as("conv1, identical").isTrue();
+        // (the page writes five significant digits)
+        assertThat(estimated.get(3).get(1).asDouble()).isCloseTo(low, org.assertj.core.data.Percentage.withPercentage(0.01));
+        assertThat(estimated.get(3).get(2).asDouble()).isCloseTo(high, org.assertj.core.data.Percentage.withPercentage(0.01));
 
         // One side a dump, the other its summary: the same verdict; a run against its own summary: identical.
         CliTest.Run mixed = CliTest.run("compare", Fixtures.path("cnn_ref_cpu.safetensors").toString(), bug.toString(), "--quiet");

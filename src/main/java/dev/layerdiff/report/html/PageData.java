@@ -246,6 +246,18 @@ final class PageData {
             if (l.metrics() == null || l.metrics().finitePairs() == 0) number(g, Double.NaN);
             else number(g, d != null ? d.relativeError() : l.metrics().relativeError());
         });
+        // A summary's or a statistics dump's layer: [estimate, low, high] (high null when unbounded); else null.
+        column(g, "estimated", l -> {
+            if (l.estimate() == null || l.estimate().identical()) {
+                g.writeNull();
+                return;
+            }
+            g.writeStartArray();
+            number(g, l.estimate().relativeError());
+            number(g, l.estimate().relativeErrorLow());
+            number(g, l.estimate().relativeErrorHigh());
+            g.writeEndArray();
+        });
         column(g, "units", l -> number(g, diagnosis(l) == null ? Double.NaN : diagnosis(l).units()));
         column(g, "score", l -> number(g, diagnosis(l) == null ? Double.NaN : diagnosis(l).score()));
         column(g, "role", l -> {

@@ -19,7 +19,7 @@
   D.metricFields.forEach(function (name, k) { MF[name] = k; });
   const GROUP = D.groupNames, STATUS = D.statusNames, ROLE = D.roleNames;
   const COLOUR = {
-    ok: '#2e7d32', noise: '#1f6fd1', introduced: '#c62828', inherited: '#ef8f00', diverged: '#c62828',
+    ok: '#2e7d32', noise: '#1f6fd1', introduced: '#c62828', inherited: '#ef8f00', diverged: '#c62828', not_determined: '#7e57c2',
     reference: '#5c6bc0', candidate: '#ef8f00', diff: '#c62828', floor: 'rgba(31, 111, 209, 0.12)'
   };
   const PAGE_ROWS = 100;
@@ -372,6 +372,12 @@
     const m = L.metrics[i], t = L.tolerance[i] == null ? null : L.tolerances[L.tolerance[i]], rows = [];
     if (m) {
       const pos = m[MF.max_abs_position];
+      const est = L.estimated[i];
+      if (est) {
+        // Estimated from a summary (~, with its bounds) or bounded below by recorded statistics (>=).
+        rows.push(['relative error, estimated', est[2] == null ? '\u2265 ' + fmt(est[1]) + ' (from recorded statistics)'
+          : '~' + fmt(est[0]) + ' (between ' + fmt(est[1]) + ' and ' + fmt(est[2]) + ', from summaries)']);
+      }
       rows.push(['max |d|', fmt(m[MF.max_abs]) + (pos ? ' at [' + pos.join(', ') + ']' : '')], ['mean |d|', fmt(m[MF.mean_abs])],
         ['max |d| / |ref|', fmt(m[MF.max_rel])], ['rmse', fmt(m[MF.rmse])],
         ['cosine', m[MF.cosine] == null ? '\u2013' : m[MF.cosine].toFixed(6)],

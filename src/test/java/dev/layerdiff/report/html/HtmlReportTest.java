@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The page as a file: self-contained, its data complete, and bounded in size for a 10,000-layer model. */
-class HtmlReportTest {
+public class HtmlReportTest {
     /**
      * The 10,000-layer page measured 11.7 MB (three histograms a layer are 9 MB of it); the bound leaves
      * a fifth for growth, not a second copy of anything.
@@ -107,7 +107,7 @@ class HtmlReportTest {
         assertThat(columns.path("relativeError").get(1).asDouble()).isPositive();
     }
 
-    static JsonNode data(String html) throws IOException {
+    public static JsonNode data(String html) throws IOException {
         Matcher m = DATA.matcher(html);
         assertThat(m.find()).as("the page's data element").isTrue();
         return new ObjectMapper().readTree(m.group(1));
