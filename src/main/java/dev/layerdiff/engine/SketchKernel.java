@@ -79,23 +79,47 @@ final class SketchKernel {
     static void accumulate(ByteBuffer buf, DType type, int n, long first, Partial p) {
         double[] values = new double[Math.min(BLOCK, n)];
         long[] bits = new long[values.length];
-        int kMask = p.k - 1, s0Mask = p.ks0 - 1, s1Mask = p.ks1 - 1;
+        // Each element's slices along dims 0 and 1, kept by counting rather than by two divisions per element.
+        long inner0 = p.inner0 > 0 ? p.inner0 : 1, inner1 = p.inner1 > 0 ? p.inner1 : 1;
+        long at0 = first % inner0, at1 = first % inner1;
+        int slice0 = (int) (first / inner0), slice1 = p.count1 > 0 ? (int) ((first / inner1) % p.count1) : 0;
         for (int at = 0; at < n; at += BLOCK) {
             int len = Math.min(BLOCK, n - at);
-            Decoders.decode(buf, type, at, len, values);
-            rawBits(buf, type, at, len, bits);
-            for (int e = 0; e < len; e++) {
-                long i = first + at + e;
-                long h = TensorSketch.mix(i ^ TensorSketch.SEED);
-                p.hashTerms += TensorSketch.mix(bits[e] ^ h);
-                double x = values[e];
-                if (!Double.isFinite(x)) continue;
-                double v = h >= 0 ? x : -x;
-                p.buckets[(int) (h & kMask)] += v;
-                int slot = (int) ((h >>> 32) & Integer.MAX_VALUE);
-                if (p.dim0 != null) p.dim0[(int) (i / p.inner0) * p.ks0 + (slot & s0Mask)] += v;
-                if (p.dim1 != null) p.dim1[(int) ((i / p.inner1) % p.count1) * p.ks1 + (slot & s1Mask)] += v;
+            if (type == DType.FLOAT32) {
+                for (int e = 0; e < len; e++) {
+                    int b = buf.getInt((at + e) << 2);
+                    bits[e] = b & 0xFFFFFFFFL;
+                    values[e] = Float.intBitsToFloat(b);
+                }
+            } else {
+                Decoders.decode(buf, type, at, len, values);
+                rawBits(buf, type, at, len, bits);
             }
+            long hashTerms = 0;
+            double[] buckets = p.buckets, dim0 = p.dim0, dim1 = p.dim1;
+            int kMask = p.k - 1, ks0 = p.ks0, ks1 = p.ks1, s0Mask = ks0 - 1, s1Mask = ks1 - 1;
+            long index = first + at;
+            for (int e = 0; e < len; e++, index++) {
+                long h = TensorSketch.mix(index ^ TensorSketch.SEED);
+                hashTerms += TensorSketch.mix(bits[e] ^ h);
+                double x = values[e];
+                if (Double.isFinite(x)) {
+                    double v = h >= 0 ? x : -x;
+                    buckets[(int) h & kMask] += v;
+                    int slot = (int) (h >>> 32);
+                    if (dim0 != null) dim0[slice0 * ks0 + (slot & s0Mask)] += v;
+                    if (dim1 != null) dim1[slice1 * ks1 + (slot & s1Mask)] += v;
+                }
+                if (++at1 == inner1) {
+                    at1 = 0;
+                    if (++slice1 == p.count1) slice1 = 0;
+                }
+                if (++at0 == inner0) {
+                    at0 = 0;
+                    slice0++;
+                }
+            }
+            p.hashTerms += hashTerms;
         }
     }
 
