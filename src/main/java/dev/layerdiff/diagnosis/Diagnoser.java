@@ -162,7 +162,7 @@ public final class Diagnoser {
                     where = ErrorShape.localize(breakdown, l.referenceShape().length, nonfinite);
                     if (introducedAt == null) introducedAt = l.name();
                     introducedBefore = true;
-                    String why = l.estimate() != null ? estimatedReason(e, u, score, upstream, nonfinite, l)
+                    String why = l.estimate() != null ? estimatedReason(e, u, score, upstream, nonfinite, l, where)
                             : reason(e, u, score, upstream, nonfinite, ErrorShape.grossFraction(breakdown, l.numel()), fill, where);
                     if (!nonfinite && fill < STRUCTURED_FILL) why += notFlips(g, upstream, forwardDiffers, flipShare, rest);
                     if (refereed) why += String.format("; against the referee %s: %.3g, the reference's own %.3g",
@@ -218,7 +218,8 @@ public final class Diagnoser {
     }
 
     /** The reason of a layer judged from summaries: the estimate and its bounds, and what could not be read. */
-    private static String estimatedReason(double e, double u, double score, double upstream, boolean nonfinite, LayerReport l) {
+    private static String estimatedReason(double e, double u, double score, double upstream, boolean nonfinite, LayerReport l,
+                                          Localized where) {
         if (nonfinite) return "the first layer where the candidate has NaN or Inf that the reference does not (counted in the summaries)";
         String from = upstream == 0 ? "from an exact upstream" : String.format("from %.3g units upstream", upstream / u);
         if (Double.isInfinite(l.estimate().relativeErrorHigh())) {
@@ -227,8 +228,8 @@ public final class Diagnoser {
                     l.estimate().relativeErrorLow(), l.estimate().relativeErrorLow() / u, from, score);
         }
         return String.format("error jumps to ~%.3g (%.3g units) %s, %.3gx what precision and upstream explain; estimated from"
-                        + " summaries, between %.3g and %.3g; no slice breakdown (the values were not kept)", e, e / u, from, score,
-                l.estimate().relativeErrorLow(), l.estimate().relativeErrorHigh());
+                        + " summaries, between %.3g and %.3g%s", e, e / u, from, score, l.estimate().relativeErrorLow(),
+                l.estimate().relativeErrorHigh(), where == null ? "" : "; by the slices' sketches, in " + where.describe());
     }
 
     /** NaN or Inf in the candidate beyond the reference's own. */

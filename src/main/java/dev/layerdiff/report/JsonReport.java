@@ -177,7 +177,7 @@ public final class JsonReport {
         g.writeEndObject();
     }
 
-    private static void writeLayerDiagnosis(JsonGenerator g, LayerDiagnosis d) throws IOException {
+    private static void writeLayerDiagnosis(JsonGenerator g, LayerDiagnosis d, boolean estimated) throws IOException {
         number(g, "relative_error", d.relativeError());
         number(g, "noise_floor", d.noiseFloor());
         number(g, "error_units", d.units());
@@ -193,10 +193,15 @@ public final class JsonReport {
                     g.writeStartObject();
                     g.writeNumberField("index", i);
                     number(g, "relative_error", s.relativeError(i));
-                    g.writeNumberField("mismatched", s.mismatched()[i]);
-                    g.writeNumberField("gross", s.gross()[i]);
-                    g.writeNumberField("zero_flips", s.flips()[i]);
-                    g.writeNumberField("nonfinite", s.nonfinite()[i]);
+                    if (estimated) {
+                        // From the slices' sketches: the error is estimated, the counts are not known.
+                        for (String f : new String[] {"mismatched", "gross", "zero_flips", "nonfinite"}) g.writeNullField(f);
+                    } else {
+                        g.writeNumberField("mismatched", s.mismatched()[i]);
+                        g.writeNumberField("gross", s.gross()[i]);
+                        g.writeNumberField("zero_flips", s.flips()[i]);
+                        g.writeNumberField("nonfinite", s.nonfinite()[i]);
+                    }
                     g.writeEndObject();
                 }
                 g.writeEndArray();
@@ -266,7 +271,7 @@ public final class JsonReport {
             number(g, "cosine_uncertainty", e.cosineUncertainty());
             g.writeEndObject();
         }
-        if (d != null) writeLayerDiagnosis(g, d);
+        if (d != null) writeLayerDiagnosis(g, d, l.estimate() != null);
         if (l.tolerance() != null) {
             number(g, "rtol", l.tolerance().rtol());
             number(g, "atol", l.tolerance().atol());

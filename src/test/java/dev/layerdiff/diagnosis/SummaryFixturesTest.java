@@ -49,6 +49,17 @@ class SummaryFixturesTest {
             assertThat(sketches.verdict()).as(c + ": " + e.getKey() + " verdict").isEqualTo(values.verdict());
             assertThat(sketches.introducedAt()).as(c + ": " + e.getKey() + " introduced at").isEqualTo(values.introducedAt());
         }
+        // Where the values localise a culprit by its error, its slices' sketches do too (a culprit localised
+        // by where its NaN are is not: a sketch holds finite values, and a summary no per-slice NaN counts).
+        boolean byNonfinite = full.groups().values().stream().flatMap(g -> g.suspects().stream())
+                .anyMatch(s -> s.name().equals(c.localizedLayer()) && s.reason().contains("NaN or Inf"));
+        if (c.localizedLayer() != null && !byNonfinite) {
+            Localized fromValues = full.layers().get(c.localizedLayer()).localized();
+            Localized fromSketches = estimated.layers().get(c.localizedLayer()).localized();
+            assertThat(fromSketches).as(c + ": localisation").isNotNull();
+            assertThat(fromSketches.dim()).isEqualTo(fromValues.dim());
+            assertThat(fromSketches.indices()).as(c + ": localised indices").isEqualTo(fromValues.indices());
+        }
     }
 
     private static Path summary(String name) throws IOException {
