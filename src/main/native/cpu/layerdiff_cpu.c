@@ -629,3 +629,90 @@ int ld_summarize(const void *values, int type, int64_t n, ld_side *out, void *sc
     ld_guard_end();
     return 0;
 }
+
+/* splitmix64's step (TensorSketch.mix). */
+static inline uint64_t sketch_mix(uint64_t x) {
+    uint64_t z = x + 0x9E3779B97F4A7C15ULL;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+#define SKETCH_SEED 0x6C61796572646966ULL
+
+/* Elements per block: their hashes first (a loop the compiler can pipeline), then their adds. */
+#define SKETCH_BLOCK 256
+
+static void sketch_values(const void *values, int type, int64_t n, int64_t first, double *buckets, int k, double *dim0,
+                          int ks0, int64_t inner0, double *dim1, int ks1, int64_t inner1, int64_t count1,
+                          int64_t *hash_terms) {
+    uint64_t terms = 0, k_mask = (uint64_t) k - 1, s0_mask = (uint64_t) ks0 - 1, s1_mask = (uint64_t) ks1 - 1;
+    if (inner0 < 1) inner0 = 1;
+    if (inner1 < 1) inner1 = 1;
+    int64_t at0 = first % inner0, at1 = first % inner1, slice0 = first / inner0;
+    int64_t slice1 = count1 > 0 ? (first / inner1) % count1 : 0;
+    uint64_t h[SKETCH_BLOCK], bits[SKETCH_BLOCK];
+    double x[SKETCH_BLOCK];
+    for (int64_t start = 0; start < n; start += SKETCH_BLOCK) {
+        int len = (int) (n - start < SKETCH_BLOCK ? n - start : SKETCH_BLOCK);
+        for (int e = 0; e < len; e++) {
+            int64_t i = start + e;
+            if (type == LD_DT_FLOAT32) {
+                uint32_t b;
+                memcpy(&b, (const char *) values + 4 * i, 4);
+                float f;
+                memcpy(&f, &b, 4);
+                bits[e] = b;
+                x[e] = f;
+            } else {
+                uint16_t b;
+                memcpy(&b, (const char *) values + 2 * i, 2);
+                bits[e] = b;
+                if (type == LD_DT_FLOAT16) {
+                    x[e] = _cvtsh_ss(b);
+                } else {
+                    uint32_t w = (uint32_t) b << 16;
+                    float f;
+                    memcpy(&f, &w, 4);
+                    x[e] = f;
+                }
+            }
+        }
+        for (int e = 0; e < len; e++) h[e] = sketch_mix((uint64_t) (first + start + e) ^ SKETCH_SEED);
+        for (int e = 0; e < len; e++) terms += sketch_mix(bits[e] ^ h[e]);
+        for (int e = 0; e < len; e++) {
+            if (isfinite(x[e])) {
+                /* The sign from h's top bit, by flipping x's sign bit: a branch on it would mispredict half the time. */
+                uint64_t xb;
+                memcpy(&xb, &x[e], 8);
+                xb ^= h[e] & 0x8000000000000000ULL;
+                double v;
+                memcpy(&v, &xb, 8);
+                buckets[h[e] & k_mask] += v;
+                uint32_t slot = (uint32_t) (h[e] >> 32);
+                if (dim0) dim0[slice0 * ks0 + (slot & s0_mask)] += v;
+                if (dim1) dim1[slice1 * ks1 + (slot & s1_mask)] += v;
+            }
+            if (++at1 == inner1) {
+                at1 = 0;
+                if (++slice1 == count1) slice1 = 0;
+            }
+            if (++at0 == inner0) {
+                at0 = 0;
+                slice0++;
+            }
+        }
+    }
+    *hash_terms += (int64_t) terms;
+}
+
+int ld_sketch(const void *values, int type, int64_t n, int64_t first, double *buckets, int k, double *dim0, int ks0,
+              int64_t inner0, double *dim1, int ks1, int64_t inner1, int64_t count1, int64_t *hash_terms) {
+    if (type != LD_DT_FLOAT32 && type != LD_DT_FLOAT16 && type != LD_DT_BFLOAT16) return -1;
+    sigjmp_buf jump;
+    if (sigsetjmp(jump, 0) != 0) return LD_FAULT;
+    ld_guard_begin(&jump);
+    sketch_values(values, type, n, first, buckets, k, dim0, ks0, inner0, dim1, ks1, inner1, count1, hash_terms);
+    ld_guard_end();
+    return 0;
+}

@@ -49,6 +49,16 @@ int ld_compare(const void *ref, int ref_type, const void *cand, int cand_type, i
  */
 int ld_summarize(const void *values, int type, int64_t n, ld_side *out, void *scratch);
 
+/*
+ * Folds n elements (float32, float16 or bfloat16), the first at flat index first, into a tensor's sketch
+ * as TensorSketch defines it: adds to buckets[k] (k a power of two), to the slice sketches dim0[ks0 per
+ * slice] (slice i / inner0) and dim1[ks1 per slice] (slice (i / inner1) % count1) where those are not
+ * NULL, and the elements' hash terms to *hash_terms. Returns 0, LD_FAULT as ld_summarize, or -1 for a
+ * type it does not take.
+ */
+int ld_sketch(const void *values, int type, int64_t n, int64_t first, double *buckets, int k, double *dim0, int ks0,
+              int64_t inner0, double *dim1, int ks1, int64_t inner1, int64_t count1, int64_t *hash_terms);
+
 #ifdef __cplusplus
 }
 #endif

@@ -225,27 +225,27 @@ public final class CpuBackend implements CompareBackend {
             boolean random = e.data().isRandomAccess();
             int parts = random ? Math.max(1, chunks.count()) : 1;
             SidePartial[] sides = new SidePartial[parts];
-            SketchKernel.Partial model = new SketchKernel.Partial(e.shape(), maxBuckets);
-            SketchKernel.Partial[] sketches = new SketchKernel.Partial[parts];
+            SketchPartial model = new SketchPartial(e.shape(), maxBuckets);
+            SketchPartial[] sketches = new SketchPartial[parts];
             AtomicInteger left = new AtomicInteger(parts);
             for (int c = 0; c < parts; c++) {
                 int part = c;
                 futures.add(pool.submit(() -> io(() -> {
                     SidePartial sp = new SidePartial();
-                    SketchKernel.Partial sk = model.empty();
+                    SketchPartial sk = model.empty();
                     // A sequential source is read whole by this one part, its chunks in order.
                     int from = random ? part : 0, to = random ? Math.min(part + 1, chunks.count()) : chunks.count();
                     for (int k = from; k < to; k++) {
                         int len = chunks.length(k);
                         ByteBuffer values = read(e, chunks.first(k), len);
                         kernel.summarize(values, e.dtype(), len, sp);
-                        SketchKernel.accumulate(values, e.dtype(), len, chunks.first(k), sk);
+                        kernel.sketch(values, e.dtype(), len, chunks.first(k), sk);
                     }
                     sides[part] = sp;
                     sketches[part] = sk;
                     if (left.decrementAndGet() == 0) {
                         SidePartial all = new SidePartial();
-                        SketchKernel.Partial sketch = model.empty();
+                        SketchPartial sketch = model.empty();
                         for (int k = 0; k < parts; k++) {
                             all.merge(sides[k]);
                             sketch.merge(sketches[k]);

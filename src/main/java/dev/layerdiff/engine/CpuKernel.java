@@ -18,4 +18,9 @@ public interface CpuKernel {
 
     /** Folds {@code n} elements of one tensor into {@code acc}. */
     void summarize(ByteBuffer values, DType type, int n, SidePartial acc);
+
+    /** Folds {@code n} elements of one tensor, the first at flat index {@code first}, into its sketch. */
+    default void sketch(ByteBuffer values, DType type, int n, long first, SketchPartial acc) {
+        SketchKernel.accumulate(values, type, n, first, acc);
+    }
 }

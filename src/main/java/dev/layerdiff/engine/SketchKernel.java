@@ -1,82 +1,21 @@
 package dev.layerdiff.engine;
 
 import dev.layerdiff.stats.TensorSketch;
-import dev.layerdiff.stats.TensorSketch.Slices;
 import dev.layerdiff.tensor.DType;
 import java.nio.ByteBuffer;
 
 /**
  * Folds a chunk of a tensor into its {@link TensorSketch}, by the definition written there: the
- * elements' hash terms and their signed adds to the sketch's and the slices' buckets. Partials of a
- * tensor's chunks merge into its sketch: the hash terms add mod 2^64 in any order, the buckets add in
- * chunk order (so the same chunking gives the same doubles bit for bit).
+ * elements' hash terms and their signed adds to the sketch's and the slices' buckets (the Java kernel:
+ * the native one does the same in {@code ld_sketch}, for the float types it takes).
  */
 final class SketchKernel {
     private static final int BLOCK = 4096;
 
-    /** One tensor's sketch in the making (or a chunk's part of it). */
-    static final class Partial {
-        final double[] buckets;
-        final double[] dim0, dim1;
-        long hashTerms;
-
-        private final long numel;
-        private final int k, ks0, ks1;
-        private final long count0, inner0, count1, inner1;
-
-        Partial(long[] shape, int maxBuckets) {
-            long n = 1;
-            for (long d : shape) n *= d;
-            numel = n;
-            k = TensorSketch.buckets(n, maxBuckets);
-            buckets = new double[k];
-            count0 = shape.length >= 2 ? shape[0] : 0;
-            count1 = shape.length >= 2 ? shape[1] : 0;
-            ks0 = count0 > 0 ? TensorSketch.sliceBuckets(count0) : 0;
-            ks1 = count1 > 0 ? TensorSketch.sliceBuckets(count1) : 0;
-            inner0 = count0 > 0 ? n / count0 : 1;
-            inner1 = count1 > 0 ? inner0 / count1 : 1;
-            dim0 = ks0 > 0 ? new double[(int) count0 * ks0] : null;
-            dim1 = ks1 > 0 && inner0 > 0 ? new double[(int) count1 * ks1] : null;
-        }
-
-        /** Adds a later chunk's partial (call in chunk order). */
-        void merge(Partial o) {
-            for (int b = 0; b < k; b++) buckets[b] += o.buckets[b];
-            if (dim0 != null) for (int b = 0; b < dim0.length; b++) dim0[b] += o.dim0[b];
-            if (dim1 != null) for (int b = 0; b < dim1.length; b++) dim1[b] += o.dim1[b];
-            hashTerms += o.hashTerms;
-        }
-
-        TensorSketch toSketch() {
-            return new TensorSketch(TensorSketch.mix(numel + hashTerms), buckets,
-                    dim0 == null ? null : new Slices(0, (int) count0, ks0, dim0),
-                    dim1 == null ? null : new Slices(1, (int) count1, ks1, dim1));
-        }
-
-        Partial empty() {
-            return new Partial(this);
-        }
-
-        private Partial(Partial like) {
-            numel = like.numel;
-            k = like.k;
-            ks0 = like.ks0;
-            ks1 = like.ks1;
-            count0 = like.count0;
-            count1 = like.count1;
-            inner0 = like.inner0;
-            inner1 = like.inner1;
-            buckets = new double[k];
-            dim0 = like.dim0 == null ? null : new double[like.dim0.length];
-            dim1 = like.dim1 == null ? null : new double[like.dim1.length];
-        }
-    }
-
     private SketchKernel() {}
 
     /** Folds elements {@code [first, first + n)} of a tensor, held in {@code buf} (from its position 0), into {@code p}. */
-    static void accumulate(ByteBuffer buf, DType type, int n, long first, Partial p) {
+    static void accumulate(ByteBuffer buf, DType type, int n, long first, SketchPartial p) {
         double[] values = new double[Math.min(BLOCK, n)];
         long[] bits = new long[values.length];
         // Each element's slices along dims 0 and 1, kept by counting rather than by two divisions per element.
@@ -104,7 +43,8 @@ final class SketchKernel {
                 hashTerms += TensorSketch.mix(bits[e] ^ h);
                 double x = values[e];
                 if (Double.isFinite(x)) {
-                    double v = h >= 0 ? x : -x;
+                    // The sign from h's top bit, by flipping x's: a branch on it would mispredict half the time.
+                    double v = Double.longBitsToDouble(Double.doubleToRawLongBits(x) ^ (h & Long.MIN_VALUE));
                     buckets[(int) h & kMask] += v;
                     int slot = (int) (h >>> 32);
                     if (dim0 != null) dim0[slice0 * ks0 + (slot & s0Mask)] += v;

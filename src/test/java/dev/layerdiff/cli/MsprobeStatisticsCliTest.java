@@ -77,7 +77,8 @@ class MsprobeStatisticsCliTest {
         CliTest.run("summarize", write("ref.safetensors", ref).toString(), "-o", refSummary.toString());
         CliTest.run("summarize", write("swapped.safetensors", swapped).toString(), "-o", swappedSummary.toString());
         CliTest.Run found = CliTest.run("compare", refSummary.toString(), swappedSummary.toString(), "--quiet");
-        assertThat(found.out()).startsWith("DIVERGED (bug): activations: bug introduced at conv2;");
+        // ... the two channels named, by the slices' sketches.
+        assertThat(found.out()).startsWith("DIVERGED (bug): activations: bug introduced at conv2, in dim 1 indices 0, 1 (the other 14 clean);");
     }
 
     private static Map<String, float[]> read(Path file) throws IOException {

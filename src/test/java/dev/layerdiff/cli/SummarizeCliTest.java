@@ -46,7 +46,7 @@ class SummarizeCliTest {
                 .contains("(~ estimated from a summary's sketches, >= a lower bound from recorded statistics; ? what they cannot count;")
                 .containsPattern("(?m)^conv1 +ok +0 +0 +1\\.000000 +0/18432 ")
                 .contains("estimated from summaries, between");
-        assertThat(both.out().strip().lines().reduce((a, b) -> b).orElseThrow()).startsWith("DIVERGED (bug): activations: bug introduced at conv2;");
+        assertThat(both.out().strip().lines().reduce((a, b) -> b).orElseThrow()).startsWith("DIVERGED (bug): activations: bug introduced at conv2, in dim 1 indices 0-3 (the other 12 clean);");
         com.fasterxml.jackson.databind.JsonNode layers = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile()).get("layers");
         com.fasterxml.jackson.databind.JsonNode conv1 = layers.get(0), conv2 = layers.get(3);
         assertThat(conv1.get("estimated").get("identical").asBoolean()).isTrue();
@@ -70,7 +70,7 @@ class SummarizeCliTest {
 
         // One side a dump, the other its summary: the same verdict; a run against its own summary: identical.
         CliTest.Run mixed = CliTest.run("compare", Fixtures.path("cnn_ref_cpu.safetensors").toString(), bug.toString(), "--quiet");
-        assertThat(mixed.out()).startsWith("DIVERGED (bug): activations: bug introduced at conv2;");
+        assertThat(mixed.out()).startsWith("DIVERGED (bug): activations: bug introduced at conv2, in dim 1 indices 0-3 (the other 12 clean);");
         CliTest.Run same = CliTest.run("compare", Fixtures.path("cnn_ref_cpu.safetensors").toString(), ref.toString(), "--quiet");
         assertThat(same.exit()).as(same.out() + same.err()).isZero();
 

@@ -51,6 +51,26 @@ class TensorSketchTest {
         assertThat(TensorSketch.buckets(1 << 20, 1024)).isEqualTo(1024);
     }
 
+    /** The native kernel's sketch (float32, float16, bfloat16 from mapped files) is the Java kernel's, bit for bit. */
+    @Test
+    void theNativeKernelSketchesAsTheJavaKernelDoes() throws IOException {
+        for (String file : List.of("/fixtures/cnn_ref_cpu.safetensors", "/fixtures/cnn_gpu_fp16.safetensors", "/fixtures/tf_gpu_bf16.safetensors", "/soundness/pad64_bf16.safetensors")) {
+            try (dev.layerdiff.archive.Archive a = dev.layerdiff.archive.Archives.open(dev.layerdiff.Fixtures.resource(file));
+                 CpuBackend java = new CpuBackend(CpuKernels.scalar(), 2, 1 << 12);
+                 CpuBackend native_ = new CpuBackend(CpuKernels.lookup(), 2, 1 << 12)) {
+                List<TensorDigest> expected = java.digest(a.tensors(), 1024), actual = native_.digest(a.tensors(), 1024);
+                for (int i = 0; i < expected.size(); i++) {
+                    TensorSketch e = expected.get(i).sketch(), g = actual.get(i).sketch();
+                    String what = file + " " + a.tensors().get(i).name() + " (" + a.tensors().get(i).dtype() + ")";
+                    assertThat(g.hash()).as(what).isEqualTo(e.hash());
+                    assertThat(g.buckets()).as(what).containsExactly(e.buckets());
+                    if (e.dim0() != null) assertThat(g.dim0().values()).as(what).containsExactly(e.dim0().values());
+                    if (e.dim1() != null) assertThat(g.dim1().values()).as(what).containsExactly(e.dim1().values());
+                }
+            }
+        }
+    }
+
     @Test
     void oneBitDifferentChangesTheHashAndTheSameBitsKeepIt() throws IOException {
         double[] a = {1, 2, 3, 4, 5}, b = {1, 2, 3, 4, Math.nextUp((float) 5)};

@@ -35,4 +35,8 @@ final class NativeCpu {
 
     static native int ld_summarize(@Cast("const void*") ByteBuffer values, int type, long n,
                                     @Cast("ld_side*") ByteBuffer out, @Cast("void*") ByteBuffer scratch);
+
+    static native int ld_sketch(@Cast("const void*") ByteBuffer values, int type, long n, long first, double[] buckets, int k,
+                                double[] dim0, int ks0, long inner0, double[] dim1, int ks1, long inner1, long count1,
+                                @Cast("int64_t*") long[] hashTerms);
 }

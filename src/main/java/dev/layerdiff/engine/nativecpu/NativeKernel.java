@@ -10,6 +10,7 @@ import dev.layerdiff.engine.NativeLibraries;
 import dev.layerdiff.engine.NativeResults;
 import dev.layerdiff.engine.PairPartial;
 import dev.layerdiff.engine.SidePartial;
+import dev.layerdiff.engine.SketchPartial;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.function.Supplier;
@@ -134,6 +135,19 @@ public final class NativeKernel implements CpuKernel {
         Scratch s = scratch.get();
         checkRead(NativeCpu.ld_summarize(values.slice(), t, n, s.out, s.tables), n, 0);
         NativeResults.foldSide(s.out, NativeResults.REF, acc);
+    }
+
+    @Override
+    public void sketch(ByteBuffer values, DType type, int n, long first, SketchPartial acc) {
+        int t = nativeType(values, type);
+        if (t < 0) {
+            fallback.get().sketch(values, type, n, first, acc);
+            return;
+        }
+        long[] terms = new long[1];
+        checkRead(NativeCpu.ld_sketch(values.slice(), t, n, first, acc.buckets, acc.k, acc.dim0, acc.ks0, acc.inner0, acc.dim1,
+                acc.ks1, acc.inner1, acc.count1, terms), n, first);
+        acc.hashTerms += terms[0];
     }
 
     /** {@code ld_compare}/{@code ld_summarize} return non-zero when a read faulted (SIGBUS); nothing was folded then. */
