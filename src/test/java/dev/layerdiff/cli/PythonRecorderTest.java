@@ -1,0 +1,69 @@
+package dev.layerdiff.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.layerdiff.Fixtures;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Python recorder (python/layerdiff) on Debian's PyTorch (/usr/bin/python3, which .ci/run installs;
+ * skipped where that interpreter has no torch): what it writes, layerdiff reads and compares. A CNN
+ * recorded twice is identical; a bug planted in conv2 is found there; a transformer's module called twice
+ * is recorded twice; bfloat16 autocast stays bfloat16; a recording streams (its host memory grows by a
+ * fraction of what it writes).
+ */
+class PythonRecorderTest {
+    private static final Path PYTHON = Path.of("/usr/bin/python3");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void whatThePythonRecorderWritesIsComparedAsADump() throws IOException, InterruptedException {
+        assumeTrue(Files.isExecutable(PYTHON) && run(List.of(PYTHON.toString(), "-c", "import torch")) == 0,
+                "Debian's python3-torch is not installed (.ci/run installs it)");
+        Path script = Fixtures.resource("/python/recorder_runs.py");
+        Path log = tmp.resolve("log.txt");
+        ProcessBuilder pb = new ProcessBuilder(PYTHON.toString(), script.toString(), tmp.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("PYTHONPATH", Path.of("python").toAbsolutePath().toString());
+        Process p = pb.start();
+        assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as(output).isZero();
+        JsonNode measured = new ObjectMapper().readTree(output.lines().reduce((a, b) -> b).orElseThrow());
+
+        CliTest.Run ls = CliTest.run("ls", tmp.resolve("cnn_a.safetensors").toString());
+        assertThat(ls.out()).contains("conv1 ", "relu2 ", "output ", "grad/conv2 ", "param_grad/conv2.weight ");
+        CliTest.Run same = CliTest.run("compare", tmp.resolve("cnn_a.safetensors").toString(), tmp.resolve("cnn_b.safetensors").toString(), "--quiet");
+        assertThat(same.exit()).as(same.out() + same.err()).isZero();
+        CliTest.Run bug = CliTest.run("compare", tmp.resolve("cnn_a.safetensors").toString(), tmp.resolve("cnn_bug.safetensors").toString(), "--quiet");
+        assertThat(bug.exit()).isEqualTo(1);
+        assertThat(bug.out()).startsWith("DIVERGED (bug): activations: bug introduced at conv2, in dim 1 index 0");
+
+        assertThat(CliTest.run("ls", tmp.resolve("tf.safetensors").toString()).out())
+                .containsPattern("(?m)^ +\\d+ +0\\.act +float32").containsPattern("(?m)^ +\\d+ +0\\.act#2 +float32")
+                .containsPattern("(?m)^ +\\d+ +grad/0\\.act#2 +float32");
+        assertThat(CliTest.run("ls", tmp.resolve("cnn_bf16.safetensors").toString()).out())
+                .containsPattern("(?m)^ +\\d+ +conv1 +bfloat16");
+
+        long recorded = measured.get("recorded").asLong(), growth = measured.get("peak_growth").asLong();
+        assertThat(recorded).isGreaterThan(190L << 20);
+        assertThat(growth).as("peak host memory growth while recording %d bytes", recorded).isLessThan(recorded / 4);
+    }
+
+    private static int run(List<String> command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return p.waitFor(60, TimeUnit.SECONDS) ? p.exitValue() : -1;
+    }
+}
