@@ -9,9 +9,11 @@ import socket
 import torch
 
 from ._safetensors import StreamingWriter
+from ._summary import SummaryWriter
 
 
-def record(model, path, grads=False, param_grads=False, include=None, exclude=None, max_bytes=None, step=None, rank=None):
+def record(model, path, grads=False, param_grads=False, include=None, exclude=None, max_bytes=None, step=None, rank=None,
+           summary=False):
     """Records the run of ``model`` inside the ``with`` block into ``path`` (a safetensors file).
 
     Every named module's output is recorded in call order, in its own dtype and from its own device,
@@ -20,17 +22,19 @@ def record(model, path, grads=False, param_grads=False, include=None, exclude=No
     ``grads``, the gradient at each recorded output as ``grad/NAME``; with ``param_grads``, each
     parameter's gradient as ``param_grad/MODULE.PARAM``. ``include``/``exclude``: glob patterns of
     module names (``layers.*.mlp``). ``max_bytes``: the recording stops with an error rather than
-    write more. ``step`` and ``rank`` go into the file's metadata; ``{step}`` and ``{rank}`` in ``path``
+    write more. ``summary``: write a layerdiff summary (README, "Without the tensors": statistics,
+    histogram, hash and sketch per tensor, a few KiB each, computed on the tensor's device) instead of
+    the tensors; floating-point tensors only. ``step`` and ``rank`` go into the file's metadata; ``{step}`` and ``{rank}`` in ``path``
     are filled in, and in a distributed run of more than one process without ``{rank}`` in the path,
     each rank writes ``NAME.rank{R}.safetensors``. Nothing is written if the block raises.
     """
     return Recorder(model, path, grads=grads, param_grads=param_grads, include=include, exclude=exclude,
-                    max_bytes=max_bytes, step=step, rank=rank)
+                    max_bytes=max_bytes, step=step, rank=rank, summary=summary)
 
 
 class Recorder:
     def __init__(self, model, path, grads=False, param_grads=False, include=None, exclude=None, max_bytes=None,
-                 step=None, rank=None):
+                 step=None, rank=None, summary=False):
         self.model = model
         self.grads = grads
         self.param_grads = param_grads
@@ -38,6 +42,7 @@ class Recorder:
         self.exclude = list(exclude) if exclude else []
         self.max_bytes = max_bytes
         self.step = step
+        self.summary = summary
         self.rank = _rank() if rank is None else rank
         self.path = _path(os.fspath(path), self.rank, step)
         self.order = []
@@ -47,7 +52,7 @@ class Recorder:
         self._device = None
 
     def __enter__(self):
-        self._writer = StreamingWriter(self.path)
+        self._writer = SummaryWriter(self.path) if self.summary else StreamingWriter(self.path)
         for name, module in self.model.named_modules():
             if name and not self._wanted(name):
                 continue
@@ -98,6 +103,8 @@ class Recorder:
         return hook
 
     def _add(self, key, tensor):
+        if self.summary and not tensor.is_floating_point():
+            return  # a summary sketches values; integer outputs (indices, masks) are left out
         size = tensor.numel() * tensor.element_size()
         if self.max_bytes is not None and self._writer.bytes + size > self.max_bytes:
             raise RuntimeError("layerdiff.record: %s would take the recording past max_bytes=%d (%d written); "

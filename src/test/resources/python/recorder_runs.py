@@ -1,5 +1,5 @@
 """Runs for PythonRecorderTest, recorded with layerdiff.record (the package in python/, put on sys.path by
-the test): a CNN twice (the same run), the CNN with a bug planted in one layer, a transformer whose
+the test): a CNN twice (the same run) and once as a summary, the CNN with a bug planted in one layer, a transformer whose
 activation module is called twice, the CNN under bfloat16 autocast, and a streaming run whose dump is
 several times the host-memory growth it is allowed. Prints one JSON object of what it measured."""
 
@@ -55,6 +55,7 @@ cnn = Cnn()
 x, y = torch.randn(2, 3, 12, 12), torch.tensor([1, 3])
 step(cnn, x, y, os.path.join(out, "cnn_a.safetensors"), grads=True, param_grads=True)
 step(cnn, x, y, os.path.join(out, "cnn_b.safetensors"), grads=True, param_grads=True)
+step(cnn, x, y, os.path.join(out, "cnn_a.summary.safetensors"), grads=True, param_grads=True, summary=True)
 with torch.no_grad():
     cnn.conv2.weight[0] *= 3  # the planted bug: one output channel of conv2 scaled
 step(cnn, x, y, os.path.join(out, "cnn_bug.safetensors"), grads=True, param_grads=True)

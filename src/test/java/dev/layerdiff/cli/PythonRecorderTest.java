@@ -57,6 +57,36 @@ class PythonRecorderTest {
         assertThat(CliTest.run("ls", tmp.resolve("cnn_bf16.safetensors").toString()).out())
                 .containsPattern("(?m)^ +\\d+ +conv1 +bfloat16");
 
+        // summary=True: what `layerdiff summarize` writes of the same run, the counts and hash bit for bit.
+        Path javaSummary = tmp.resolve("cnn_a.java.summary.safetensors");
+        assertThat(CliTest.run("summarize", tmp.resolve("cnn_a.safetensors").toString(), "-o", javaSummary.toString()).exit()).isZero();
+        try (dev.layerdiff.archive.Archive py = dev.layerdiff.archive.Archives.open(tmp.resolve("cnn_a.summary.safetensors"));
+             dev.layerdiff.archive.Archive java = dev.layerdiff.archive.Archives.open(javaSummary)) {
+            List<dev.layerdiff.summary.SummaryFile.Entry> fromPython = dev.layerdiff.summary.SummaryFile.read(py);
+            List<dev.layerdiff.summary.SummaryFile.Entry> fromJava = dev.layerdiff.summary.SummaryFile.read(java);
+            assertThat(fromPython).hasSameSizeAs(fromJava);
+            for (int i = 0; i < fromJava.size(); i++) {
+                var py_ = fromPython.get(i);
+                var j = fromJava.get(i);
+                assertThat(py_.name()).isEqualTo(j.name());
+                assertThat(py_.digest().sketch().hash()).as(j.name() + " hash").isEqualTo(j.digest().sketch().hash());
+                assertThat(py_.digest().histogram()).as(j.name() + " histogram").isEqualTo(j.digest().histogram());
+                var ps = py_.digest().stats();
+                var js = j.digest().stats();
+                assertThat(new long[] {ps.count(), ps.finite(), ps.nan(), ps.posInf(), ps.negInf()})
+                        .isEqualTo(new long[] {js.count(), js.finite(), js.nan(), js.posInf(), js.negInf()});
+                assertThat(ps.min()).isEqualTo(js.min());
+                assertThat(ps.max()).isEqualTo(js.max());
+                double[] fromTorch = py_.digest().sketch().buckets(), jb = j.digest().sketch().buckets();
+                assertThat(fromTorch).hasSameSizeAs(jb);
+                double scale = 0;
+                for (double b : jb) scale = Math.max(scale, Math.abs(b));
+                for (int b = 0; b < jb.length; b++) assertThat(fromTorch[b]).as(j.name() + " bucket " + b).isCloseTo(jb[b], org.assertj.core.data.Offset.offset(1e-12 * (1 + scale)));
+            }
+        }
+        CliTest.Run sameFromSummaries = CliTest.run("compare", tmp.resolve("cnn_a.summary.safetensors").toString(), javaSummary.toString(), "--quiet");
+        assertThat(sameFromSummaries.exit()).as(sameFromSummaries.out()).isZero();
+
         long recorded = measured.get("recorded").asLong(), growth = measured.get("peak_growth").asLong();
         assertThat(recorded).isGreaterThan(190L << 20);
         assertThat(growth).as("peak host memory growth while recording %d bytes", recorded).isLessThan(recorded / 4);
