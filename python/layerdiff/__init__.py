@@ -8,7 +8,8 @@
 See README.md beside this package for the whole API.
 """
 
+from .manifest import write_manifest
 from .recorder import record, Recorder
 
-__all__ = ["record", "Recorder"]
+__all__ = ["record", "Recorder", "write_manifest"]
 __version__ = "0.1.0"

@@ -64,6 +64,15 @@ block = torch.nn.Sequential(Block(), torch.nn.Flatten(), torch.nn.Linear(16 * 5,
 tokens = torch.randn(2, 5, 16)
 step(block, tokens, y, os.path.join(out, "tf.safetensors"), grads=True)
 
+# Two ranks of two runs, one file each, and the Spark job's manifest pairing them.
+for run in ("ref", "cand"):
+    os.makedirs(os.path.join(out, run), exist_ok=True)
+    for r in (0, 1):
+        with layerdiff.record(cnn, os.path.join(out, run, "rank{rank}.step{step}.safetensors"), rank=r, step=7):
+            cnn(x)
+pairs = layerdiff.write_manifest(os.path.join(out, "ref"), os.path.join(out, "cand"), os.path.join(out, "pairs.jsonl"))
+assert pairs == 2, pairs
+
 with torch.autocast("cpu", dtype=torch.bfloat16):
     with layerdiff.record(cnn, os.path.join(out, "cnn_bf16.safetensors")):
         cnn(x)

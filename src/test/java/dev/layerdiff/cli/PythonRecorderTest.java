@@ -87,6 +87,16 @@ class PythonRecorderTest {
         CliTest.Run sameFromSummaries = CliTest.run("compare", tmp.resolve("cnn_a.summary.safetensors").toString(), javaSummary.toString(), "--quiet");
         assertThat(sameFromSummaries.exit()).as(sameFromSummaries.out()).isZero();
 
+        // One file per rank, and the Spark job's manifest of the two runs' pairs, labelled with rank and step.
+        List<String> manifest = Files.readAllLines(tmp.resolve("pairs.jsonl"));
+        assertThat(manifest).hasSize(2);
+        JsonNode first = new ObjectMapper().readTree(manifest.get(0));
+        assertThat(first.get("reference").asText()).isEqualTo(tmp.resolve("ref/rank0.step7.safetensors").toAbsolutePath().toString());
+        assertThat(first.get("candidate").asText()).isEqualTo(tmp.resolve("cand/rank0.step7.safetensors").toAbsolutePath().toString());
+        assertThat(first.get("labels").get("rank").asInt()).isZero();
+        assertThat(first.get("labels").get("step").asInt()).isEqualTo(7);
+        assertThat(new ObjectMapper().readTree(manifest.get(1)).get("labels").get("rank").asInt()).isEqualTo(1);
+
         long recorded = measured.get("recorded").asLong(), growth = measured.get("peak_growth").asLong();
         assertThat(recorded).isGreaterThan(190L << 20);
         assertThat(growth).as("peak host memory growth while recording %d bytes", recorded).isLessThan(recorded / 4);
