@@ -2,9 +2,11 @@
 writes the header and copies the data behind it into the final file, then renames it into place. The
 recording never holds more than one tensor in host memory."""
 
+import ctypes
 import json
 import os
 import struct
+import sys
 import tempfile
 
 import torch
@@ -14,9 +16,23 @@ _DTYPES = {
     torch.int64: "I64", torch.int32: "I32", torch.int16: "I16", torch.int8: "I8", torch.uint8: "U8",
     torch.bool: "BOOL",
 }
-# Element types numpy has no name for are written as their bits.
-_AS_BITS = {torch.bfloat16: torch.int16}
 _COPY = 8 << 20
+
+
+def tensor_bytes(t):
+    """A tensor's elements as little-endian bytes in C order (one copy, no numpy: torch 2 installs without it)."""
+    t = t.to("cpu").contiguous()
+    data = ctypes.string_at(t.data_ptr(), t.numel() * t.element_size()) if t.numel() else b""
+    if sys.byteorder == "big" and t.element_size() > 1:
+        data = _swapped(data, t.element_size())
+    return data
+
+
+def _swapped(data, size):
+    out = bytearray(data)
+    for i in range(0, len(out), size):
+        out[i:i + size] = out[i:i + size][::-1]
+    return bytes(out)
 
 
 class StreamingWriter:
@@ -34,10 +50,7 @@ class StreamingWriter:
             raise ValueError("tensor name %r is taken" % name)
         if tensor.dtype not in _DTYPES:
             raise TypeError("%s: dtype %s has no safetensors name" % (name, tensor.dtype))
-        t = tensor.detach()
-        if t.dtype in _AS_BITS:
-            t = t.view(_AS_BITS[t.dtype])
-        data = t.to("cpu").contiguous().numpy().tobytes()
+        data = tensor_bytes(tensor.detach())
         self._data.write(data)
         self._entries[name] = {
             "dtype": _DTYPES[tensor.dtype],

@@ -10,6 +10,8 @@ import tempfile
 
 import torch
 
+from ._safetensors import tensor_bytes
+
 SEED = 0x6C61796572646966
 DEFAULT_BUCKETS = 1024
 SLICE_BUDGET = 256
@@ -139,47 +141,40 @@ class SummaryWriter:
         return size
 
     def close(self, metadata):
-        import numpy as np
         t = len(self.rows)
-        columns = {}
-        stats = np.zeros((t, 10), dtype="<f8")
-        hashes = np.zeros(t, dtype="<i8")
-        layout = np.zeros((t, 4), dtype="<i8")
-        sketch, slices, histogram = [], [], []
+        listed, stats, hashes, layout, sketch, slices, histogram = [], [], [], [], [], [], []
         offsets = {"sketch_offsets": [0], "slice_offsets": [0], "histogram_offsets": [0]}
-        listed = []
-        for r, (name, dtype, shape, st, hist, hash_, sk, sl, lay) in enumerate(self.rows):
+        for name, dtype, shape, st, hist, hash_, sk, sl, lay in self.rows:
             listed.append({"name": name, "dtype": dtype, "shape": shape})
-            stats[r] = st
-            hashes[r] = hash_
-            layout[r] = lay
-            sketch.append(sk.numpy())
+            stats += [float(v) for v in st]
+            hashes.append(hash_)
+            layout += lay
+            sketch.append(sk)
             offsets["sketch_offsets"].append(offsets["sketch_offsets"][-1] + len(sk))
-            for s in sl:
-                slices.append(s.numpy())
+            slices += sl
             offsets["slice_offsets"].append(offsets["slice_offsets"][-1] + sum(len(s) for s in sl))
-            histogram.append(np.array(hist, dtype="<i8"))
+            histogram += hist
             offsets["histogram_offsets"].append(offsets["histogram_offsets"][-1] + len(hist))
-        cat = lambda parts, dt: np.concatenate(parts).astype(dt) if parts else np.zeros(0, dtype=dt)
-        columns["stats"] = ("F64", [t, 10], stats)
-        columns["hash"] = ("I64", [t], hashes)
-        sk = cat(sketch, "<f8")
-        columns["sketch"] = ("F64", [len(sk)], sk)
-        columns["sketch_offsets"] = ("I64", [t + 1], np.array(offsets["sketch_offsets"], dtype="<i8"))
-        sl = cat(slices, "<f8")
-        columns["slices"] = ("F64", [len(sl)], sl)
-        columns["slice_offsets"] = ("I64", [t + 1], np.array(offsets["slice_offsets"], dtype="<i8"))
-        columns["slice_layout"] = ("I64", [t, 4], layout)
-        hi = cat(histogram, "<i8")
-        columns["histogram"] = ("I64", [len(hi)], hi)
-        columns["histogram_offsets"] = ("I64", [t + 1], np.array(offsets["histogram_offsets"], dtype="<i8"))
+        f64 = lambda parts: torch.cat(parts) if parts else torch.zeros(0, dtype=torch.float64)
+        columns = {
+            "stats": ("F64", [t, 10], torch.tensor(stats, dtype=torch.float64)),
+            "hash": ("I64", [t], torch.tensor(hashes, dtype=torch.int64)),
+            "sketch": (None, None, f64(sketch)),
+            "sketch_offsets": ("I64", [t + 1], torch.tensor(offsets["sketch_offsets"], dtype=torch.int64)),
+            "slices": (None, None, f64(slices)),
+            "slice_offsets": ("I64", [t + 1], torch.tensor(offsets["slice_offsets"], dtype=torch.int64)),
+            "slice_layout": ("I64", [t, 4], torch.tensor(layout, dtype=torch.int64)),
+            "histogram": ("I64", None, torch.tensor(histogram, dtype=torch.int64)),
+            "histogram_offsets": ("I64", [t + 1], torch.tensor(offsets["histogram_offsets"], dtype=torch.int64)),
+        }
         meta = {k: str(v) for k, v in metadata.items()}
         meta.update({"layerdiff": "summary 1", "buckets": str(self.buckets), "tensors": json.dumps(listed),
                      "source": meta.get("source", "layerdiff.record")})
         header, at, blobs = {"__metadata__": meta}, 0, []
-        for name, (dt, shape, array) in columns.items():
-            data = np.ascontiguousarray(array).tobytes()
-            header[name] = {"dtype": dt, "shape": shape, "data_offsets": [at, at + len(data)]}
+        for name, (dt, shape, values) in columns.items():
+            data = tensor_bytes(values)
+            dt = dt or "F64"
+            header[name] = {"dtype": dt, "shape": shape or [values.numel()], "data_offsets": [at, at + len(data)]}
             at += len(data)
             blobs.append(data)
         blob = json.dumps(header, separators=(",", ":")).encode("utf-8")

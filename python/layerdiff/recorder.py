@@ -50,9 +50,11 @@ class Recorder:
         self._hooks = []
         self._writer = None
         self._device = None
+        self._open = False
 
     def __enter__(self):
         self._writer = SummaryWriter(self.path) if self.summary else StreamingWriter(self.path)
+        self._open = True
         for name, module in self.model.named_modules():
             if name and not self._wanted(name):
                 continue
@@ -67,6 +69,8 @@ class Recorder:
         for h in self._hooks:
             h.remove()
         self._hooks = []
+        # Gradient hooks stay on the tensors of the block; a backward pass after it records nothing.
+        self._open = False
         if kind is not None:
             self._writer.abandon()
             return False
@@ -99,13 +103,14 @@ class Recorder:
 
     def _param(self, key):
         def hook(g):
-            self._add("param_grad/" + self._called("param_grad/" + key)[len("param_grad/"):], g)
+            self._add(self._called("param_grad/" + key), g)
         return hook
 
     def _add(self, key, tensor):
-        if self.summary and not tensor.is_floating_point():
+        if not self._open or (self.summary and not tensor.is_floating_point()):
             return  # a summary sketches values; integer outputs (indices, masks) are left out
-        size = tensor.numel() * tensor.element_size()
+        # max_bytes bounds what is written: the tensor's bytes, or in a summary what it has written so far.
+        size = 0 if self.summary else tensor.numel() * tensor.element_size()
         if self.max_bytes is not None and self._writer.bytes + size > self.max_bytes:
             raise RuntimeError("layerdiff.record: %s would take the recording past max_bytes=%d (%d written); "
                                "record fewer modules (include/exclude) or raise max_bytes" % (key, self.max_bytes, self._writer.bytes))

@@ -51,7 +51,7 @@ class DistributionIT {
         String base = zip.getFileName().toString().replaceFirst("\\.zip$", "") + "/";
         try (ZipFile z = new ZipFile(zip.toFile())) {
             for (String entry : List.of("bin/layerdiff", "lib/classpath", "lib/layerdiff.jar", "share/bash-completion/completions/layerdiff",
-                    "examples/cnn_ref_cpu.safetensors")) {
+                    "examples/cnn_ref_cpu.safetensors", "python/pyproject.toml", "python/README.md", "python/layerdiff/recorder.py")) {
                 assertThat(z.getEntry(base + entry)).as(entry).isNotNull();
             }
         }

@@ -30,13 +30,19 @@ class PythonRecorderTest {
 
     @Test
     void whatThePythonRecorderWritesIsComparedAsADump() throws IOException, InterruptedException {
-        assumeTrue(Files.isExecutable(PYTHON) && run(List.of(PYTHON.toString(), "-c", "import torch")) == 0,
-                "Debian's python3-torch is not installed (.ci/run installs it)");
+        assumeTrue(Files.isExecutable(PYTHON) && run(List.of(PYTHON.toString(), "-c", "import torch, pip, setuptools")) == 0,
+                "Debian's python3-torch (with pip and setuptools) is not installed (.ci/run installs it)");
         Path script = Fixtures.resource("/python/recorder_runs.py");
+        // Installed as a user would, from the source tree, with no network: pip with the system's setuptools.
+        Path site = tmp.resolve("site");
+        int pip = run(List.of(PYTHON.toString(), "-m", "pip", "install", "--quiet", "--no-build-isolation", "--no-deps", "--no-index",
+                "--target", site.toString(), Path.of("python").toAbsolutePath().toString()));
+        assertThat(pip).as("pip install --no-build-isolation python/").isZero();
+        assertThat(site.resolve("layerdiff/recorder.py")).isRegularFile();
         Path log = tmp.resolve("log.txt");
         ProcessBuilder pb = new ProcessBuilder(PYTHON.toString(), script.toString(), tmp.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("PYTHONPATH", Path.of("python").toAbsolutePath().toString());
+        pb.environment().put("PYTHONPATH", site.toString());
         Process p = pb.start();
         assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
         String output = Files.readString(log, StandardCharsets.UTF_8);
