@@ -30,7 +30,7 @@ class PythonRecorderTest {
 
     @Test
     void whatThePythonRecorderWritesIsComparedAsADump() throws IOException, InterruptedException {
-        assumeTrue(Files.isExecutable(PYTHON) && run(List.of(PYTHON.toString(), "-c", "import torch, pip, setuptools")) == 0,
+        assumeTrue(Files.isExecutable(PYTHON) && run(List.of(PYTHON.toString(), "-c", "import setuptools, pip, torch")) == 0,
                 "Debian's python3-torch (with pip and setuptools) is not installed (.ci/run installs it)");
         Path script = Fixtures.resource("/python/recorder_runs.py");
         // Installed as a user would, from the source tree, with no network: pip with the system's setuptools.
