@@ -153,7 +153,7 @@ public final class TerminalTable {
             out.println(String.format(Locale.ROOT, "(%d of %d layers shown: each group's first divergence and culprit, the suspects,"
                     + " and %d rows either side of each; --all shows every row)", layers.size(), every.size(), NEIGHBOURS));
         }
-        if (every.stream().anyMatch(l -> l.estimate() != null)) {
+        if (every.stream().anyMatch(l -> l.estimate() != null && !l.estimate().identical())) {
             out.println("(~ estimated from a summary's sketches, >= a lower bound from recorded statistics; ? what they cannot"
                     + " count; a layer is diverged where the hashes or statistics of its values differ)");
         }
