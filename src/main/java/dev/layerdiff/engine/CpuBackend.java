@@ -169,7 +169,28 @@ public final class CpuBackend implements CompareBackend {
 
     @Override
     public List<TensorSummary> summarize(List<TensorEntry> tensors) throws IOException {
-        TensorSummary[] results = new TensorSummary[tensors.size()];
+        List<TensorSummary> out = new ArrayList<>(tensors.size());
+        for (TensorDigest d : pass(tensors, 0)) out.add(new TensorSummary(d.stats(), d.histogram()));
+        return List.copyOf(out);
+    }
+
+    /**
+     * Each tensor's statistics, histogram and sketch ({@link TensorSketch}, at most {@code maxBuckets}
+     * buckets) in one pass over its bytes: every chunk is summarised and sketched while it is at hand.
+     */
+    public List<TensorDigest> digest(List<TensorEntry> tensors, int maxBuckets) throws IOException {
+        if (maxBuckets < 1) throw new IllegalArgumentException("maxBuckets must be a power of two, got " + maxBuckets);
+        return pass(tensors, maxBuckets);
+    }
+
+    /**
+     * One pass over each tensor: its statistics and histogram, and with {@code maxBuckets} above 0 its
+     * sketch. Random-access tensors run a part per chunk; a sequential one is one part that reads its
+     * chunks in order. Every chunk folds into partials of its own, merged in chunk order, so that the two
+     * give the same doubles.
+     */
+    private List<TensorDigest> pass(List<TensorEntry> tensors, int maxBuckets) throws IOException {
+        TensorDigest[] results = new TensorDigest[tensors.size()];
         List<Future<?>> futures = new ArrayList<>();
         for (int t = 0; t < tensors.size(); t++) {
             TensorEntry e = tensors.get(t);
@@ -178,79 +199,38 @@ public final class CpuBackend implements CompareBackend {
             boolean random = e.data().isRandomAccess();
             // An empty tensor is one empty part, so that its summary is still made.
             int parts = random ? Math.max(1, chunks.count()) : 1;
-            SidePartial[] partials = new SidePartial[parts];
-            AtomicInteger left = new AtomicInteger(parts);
-            for (int c = 0; c < parts; c++) {
-                int chunk = c;
-                futures.add(pool.submit(() -> io(() -> {
-                    if (random) {
-                        int len = chunks.length(chunk);
-                        SidePartial sp = new SidePartial();
-                        kernel.summarize(read(e, chunks.first(chunk), len), e.dtype(), len, sp);
-                        partials[chunk] = sp;
-                    } else {
-                        SidePartial sp = new SidePartial();
-                        for (int k = 0; k < chunks.count(); k++) {
-                            long first = chunks.first(k);
-                            int len = chunks.length(k);
-                            SidePartial cp = new SidePartial();
-                            kernel.summarize(read(e, first, len), e.dtype(), len, cp);
-                            sp.merge(cp);
-                        }
-                        partials[0] = sp;
-                    }
-                    if (left.decrementAndGet() == 0) {
-                        SidePartial all = new SidePartial();
-                        for (SidePartial sp : partials) all.merge(sp);
-                        results[index] = new TensorSummary(all.toStats(), all.histogram);
-                    }
-                }, e)));
-            }
-        }
-        Futures.awaitAll(futures, "summarizing");
-        return List.of(results);
-    }
-
-    /**
-     * Each tensor's statistics, histogram and sketch ({@link TensorSketch}, at most {@code maxBuckets}
-     * buckets) in one pass over its bytes: every chunk is summarised and sketched while it is at hand.
-     */
-    public List<TensorDigest> digest(List<TensorEntry> tensors, int maxBuckets) throws IOException {
-        TensorDigest[] results = new TensorDigest[tensors.size()];
-        List<Future<?>> futures = new ArrayList<>();
-        for (int t = 0; t < tensors.size(); t++) {
-            TensorEntry e = tensors.get(t);
-            int index = t;
-            Chunks chunks = new Chunks(e.numel(), chunkElements);
-            boolean random = e.data().isRandomAccess();
-            int parts = random ? Math.max(1, chunks.count()) : 1;
             SidePartial[] sides = new SidePartial[parts];
-            SketchPartial model = new SketchPartial(e.shape(), maxBuckets);
+            SketchPartial model = maxBuckets == 0 ? null : new SketchPartial(e.shape(), maxBuckets);
             SketchPartial[] sketches = new SketchPartial[parts];
             AtomicInteger left = new AtomicInteger(parts);
             for (int c = 0; c < parts; c++) {
                 int part = c;
                 futures.add(pool.submit(() -> io(() -> {
                     SidePartial sp = new SidePartial();
-                    SketchPartial sk = model.empty();
-                    // A sequential source is read whole by this one part, its chunks in order.
+                    SketchPartial sk = model == null ? null : model.empty();
                     int from = random ? part : 0, to = random ? Math.min(part + 1, chunks.count()) : chunks.count();
                     for (int k = from; k < to; k++) {
                         int len = chunks.length(k);
                         ByteBuffer values = read(e, chunks.first(k), len);
-                        kernel.summarize(values, e.dtype(), len, sp);
-                        kernel.sketch(values, e.dtype(), len, chunks.first(k), sk);
+                        SidePartial cp = new SidePartial();
+                        kernel.summarize(values, e.dtype(), len, cp);
+                        sp.merge(cp);
+                        if (sk != null) {
+                            SketchPartial ck = model.empty();
+                            kernel.sketch(values, e.dtype(), len, chunks.first(k), ck);
+                            sk.merge(ck);
+                        }
                     }
                     sides[part] = sp;
                     sketches[part] = sk;
                     if (left.decrementAndGet() == 0) {
                         SidePartial all = new SidePartial();
-                        SketchPartial sketch = model.empty();
+                        SketchPartial sketch = model == null ? null : model.empty();
                         for (int k = 0; k < parts; k++) {
                             all.merge(sides[k]);
-                            sketch.merge(sketches[k]);
+                            if (sketch != null) sketch.merge(sketches[k]);
                         }
-                        results[index] = new TensorDigest(all.toStats(), all.histogram, sketch.toSketch());
+                        results[index] = new TensorDigest(all.toStats(), all.histogram, sketch == null ? null : sketch.toSketch());
                     }
                 }, e)));
             }

@@ -42,6 +42,15 @@ class TensorSketchTest {
                     assertThat(d.sketch().dim1().values()).containsExactly(expected.dim1().values(), org.assertj.core.data.Offset.offset(1e-12));
                     assertThat(d.stats().nan()).isEqualTo(1);
                 }
+                // A sequential source (a deflated zip member) is read by one part, and gives the same sketch.
+                TensorEntry sequential = TestTensors.entry("x", DType.FLOAT32, shape, ByteOrder.LITTLE_ENDIAN,
+                        TestTensors.sequential(little.data()));
+                TensorSketch s = cpu.digest(List.of(sequential), 64).get(0).sketch();
+                TensorSketch r = cpu.digest(List.of(little), 64).get(0).sketch();
+                assertThat(s.hash()).isEqualTo(r.hash());
+                assertThat(s.buckets()).as("chunk %d, sequential", chunk).containsExactly(r.buckets());
+                assertThat(s.dim0().values()).containsExactly(r.dim0().values());
+                assertThat(s.dim1().values()).containsExactly(r.dim1().values());
             }
         }
         assertThat(expected.dim0().buckets()).isEqualTo(32); // 256 / 6, down to a power of two
