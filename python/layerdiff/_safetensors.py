@@ -35,6 +35,28 @@ def _swapped(data, size):
     return bytes(out)
 
 
+def write_file(path, entries, metadata, blobs):
+    """Writes a safetensors file atomically (a temporary file beside it, renamed over it): the header of
+    ``entries`` (name -> dtype, shape, data_offsets) and ``metadata``, then the bytes of ``blobs`` in order."""
+    header = dict(entries)
+    header["__metadata__"] = {k: str(v) for k, v in metadata.items()}
+    blob = json.dumps(header, separators=(",", ":")).encode("utf-8")
+    blob += b" " * (-len(blob) % 8)
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, part = tempfile.mkstemp(dir=directory, prefix=".layerdiff-", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(struct.pack("<Q", len(blob)))
+            out.write(blob)
+            for data in blobs:
+                out.write(data)
+        os.replace(part, path)
+    except BaseException:
+        if os.path.exists(part):
+            os.unlink(part)
+        raise
+
+
 class StreamingWriter:
     def __init__(self, path):
         self.path = os.fspath(path)
@@ -63,27 +85,9 @@ class StreamingWriter:
 
     def close(self, metadata):
         """Writes the file: the header, then the data; atomically (a temporary file renamed over the path)."""
-        header = dict(self._entries)
-        header["__metadata__"] = {k: str(v) for k, v in metadata.items()}
-        blob = json.dumps(header, separators=(",", ":")).encode("utf-8")
-        blob += b" " * (-len(blob) % 8)
-        directory = os.path.dirname(os.path.abspath(self.path))
-        fd, part = tempfile.mkstemp(dir=directory, prefix=".layerdiff-", suffix=".part")
+        self._data.seek(0)
         try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(struct.pack("<Q", len(blob)))
-                out.write(blob)
-                self._data.seek(0)
-                while True:
-                    chunk = self._data.read(_COPY)
-                    if not chunk:
-                        break
-                    out.write(chunk)
-            os.replace(part, self.path)
-        except BaseException:
-            if os.path.exists(part):
-                os.unlink(part)
-            raise
+            write_file(self.path, self._entries, metadata, iter(lambda: self._data.read(_COPY), b""))
         finally:
             self._data.close()
 

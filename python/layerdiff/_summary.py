@@ -5,12 +5,10 @@ summarize`; the sketch's doubles agree within float64 rounding (the order of the
 
 import json
 import os
-import struct
-import tempfile
 
 import torch
 
-from ._safetensors import tensor_bytes
+from ._safetensors import tensor_bytes, write_file
 
 SEED = 0x6C61796572646966
 DEFAULT_BUCKETS = 1024
@@ -167,31 +165,16 @@ class SummaryWriter:
             "histogram": ("I64", None, torch.tensor(histogram, dtype=torch.int64)),
             "histogram_offsets": ("I64", [t + 1], torch.tensor(offsets["histogram_offsets"], dtype=torch.int64)),
         }
-        meta = {k: str(v) for k, v in metadata.items()}
-        meta.update({"layerdiff": "summary 1", "buckets": str(self.buckets), "tensors": json.dumps(listed),
+        meta = dict(metadata)
+        meta.update({"layerdiff": "summary 1", "buckets": self.buckets, "tensors": json.dumps(listed),
                      "source": meta.get("source", "layerdiff.record")})
-        header, at, blobs = {"__metadata__": meta}, 0, []
+        entries, at, blobs = {}, 0, []
         for name, (dt, shape, values) in columns.items():
             data = tensor_bytes(values)
-            dt = dt or "F64"
-            header[name] = {"dtype": dt, "shape": shape or [values.numel()], "data_offsets": [at, at + len(data)]}
+            entries[name] = {"dtype": dt or "F64", "shape": shape or [values.numel()], "data_offsets": [at, at + len(data)]}
             at += len(data)
             blobs.append(data)
-        blob = json.dumps(header, separators=(",", ":")).encode("utf-8")
-        blob += b" " * (-len(blob) % 8)
-        directory = os.path.dirname(os.path.abspath(self.path))
-        fd, part = tempfile.mkstemp(dir=directory, prefix=".layerdiff-", suffix=".part")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(struct.pack("<Q", len(blob)))
-                out.write(blob)
-                for b in blobs:
-                    out.write(b)
-            os.replace(part, self.path)
-        except BaseException:
-            if os.path.exists(part):
-                os.unlink(part)
-            raise
+        write_file(self.path, entries, meta, blobs)
 
     def abandon(self):
         self.rows = []
