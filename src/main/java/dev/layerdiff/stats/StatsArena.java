@@ -53,13 +53,6 @@ public final class StatsArena {
                 reference == null ? null : reference.histogram(), candidate == null ? null : candidate.histogram(), null);
     }
 
-    /** Bytes packed so far. */
-    public synchronized long bytes() {
-        long total = 0;
-        for (ByteBuffer c : chunks) total += c.position();
-        return total;
-    }
-
     private synchronized long append(ByteBuffer record) {
         if (current == null || current.remaining() < record.remaining()) {
             int size = current == null ? FIRST_CHUNK : Math.min(2 * current.capacity(), LAST_CHUNK);

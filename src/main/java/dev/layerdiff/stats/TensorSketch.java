@@ -58,11 +58,4 @@ public record TensorSketch(long hash, double[] buckets, Slices dim0, Slices dim1
         if (count < 1 || count > SLICE_BUDGET) return 0;
         return Integer.highestOneBit((int) (SLICE_BUDGET / count));
     }
-
-    /** Sum of the buckets' squares: an unbiased estimate of the squared norm of the finite values. */
-    public static double squaredNorm(double[] buckets, int from, int length) {
-        double s = 0;
-        for (int b = from; b < from + length; b++) s += buckets[b] * buckets[b];
-        return s;
-    }
 }
